@@ -1,0 +1,87 @@
+//! The DATA body encoder (RFC 5321 §4.5.2): normalises every line end to
+//! CRLF (bare CR and bare LF included), doubles a "." that starts a line, and
+//! ends with exactly one CRLF "." CRLF. It works on chunks, keeping only two
+//! bits of state between them, so a body is never held twice.
+
+#[derive(Debug)]
+pub struct DotStuffer {
+    at_line_start: bool,
+    pending_cr: bool,
+}
+
+impl Default for DotStuffer {
+    fn default() -> Self {
+        DotStuffer { at_line_start: true, pending_cr: false }
+    }
+}
+
+impl DotStuffer {
+    pub fn new() -> DotStuffer {
+        DotStuffer::default()
+    }
+
+    /// Encodes one chunk of the body, appending to `out`.
+    pub fn encode(&mut self, input: &[u8], out: &mut Vec<u8>) {
+        out.reserve(input.len() + input.len() / 32 + 4);
+        for &b in input {
+            if self.pending_cr {
+                self.pending_cr = false;
+                out.extend_from_slice(b"\r\n");
+                self.at_line_start = true;
+                if b == b'\n' {
+                    continue;
+                }
+            }
+            match b {
+                b'\r' => self.pending_cr = true,
+                b'\n' => {
+                    out.extend_from_slice(b"\r\n");
+                    self.at_line_start = true;
+                }
+                _ => {
+                    if self.at_line_start && b == b'.' {
+                        out.push(b'.');
+                    }
+                    out.push(b);
+                    self.at_line_start = false;
+                }
+            }
+        }
+    }
+
+    /// Ends the body: a final CRLF when the last line lacks one, then ".\r\n".
+    pub fn finish(&mut self, out: &mut Vec<u8>) {
+        if self.pending_cr || !self.at_line_start {
+            out.extend_from_slice(b"\r\n");
+        }
+        self.pending_cr = false;
+        self.at_line_start = true;
+        out.extend_from_slice(b".\r\n");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stuff(chunks: &[&[u8]]) -> Vec<u8> {
+        let mut s = DotStuffer::new();
+        let mut out = Vec::new();
+        for c in chunks {
+            s.encode(c, &mut out);
+        }
+        s.finish(&mut out);
+        out
+    }
+
+    #[test]
+    fn normalises_and_stuffs() {
+        assert_eq!(stuff(&[b""]), b".\r\n");
+        assert_eq!(stuff(&[b"a"]), b"a\r\n.\r\n");
+        assert_eq!(stuff(&[b"a\r\n"]), b"a\r\n.\r\n");
+        assert_eq!(stuff(&[b".\n..x\r.y\r\n"]), b"..\r\n...x\r\n..y\r\n.\r\n");
+        assert_eq!(stuff(&[b"a\r", b"\nb\r"]), b"a\r\nb\r\n.\r\n");
+        assert_eq!(stuff(&[b"a\r", b".b"]), b"a\r\n..b\r\n.\r\n");
+        assert_eq!(stuff(&[b"x\n", b".", b"\n"]), b"x\r\n..\r\n.\r\n");
+    }
+}

@@ -1,0 +1,19 @@
+//! wasmtp: placeholder docs, rewritten below.
+pub mod address;
+pub mod capabilities;
+pub mod certificate;
+pub mod config;
+mod date;
+mod diagnosis;
+mod dot_stuff;
+pub mod error;
+pub mod header;
+pub mod message;
+pub mod reply;
+pub mod sasl;
+mod session;
+mod tls;
+mod tls_config;
+mod transcript;
+
+pub use session::*;
