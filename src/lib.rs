@@ -9,6 +9,7 @@ mod dot_stuff;
 pub mod error;
 pub mod header;
 pub mod message;
+pub mod options;
 pub mod reply;
 pub mod sasl;
 mod session;
@@ -17,3 +18,7 @@ mod tls_config;
 mod transcript;
 
 pub use session::*;
+pub mod random;
+pub mod views;
+#[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+mod wasm;

@@ -1,0 +1,217 @@
+// One SMTP connection: the loop that drives the wasm core over a socket.
+// It writes what the core emits, feeds what the socket receives, arms the
+// core's next deadline, and settles promises on the core's events. The
+// socket comes from a runtime adapter (js/adapters/*) and is only asked to
+// connect, write, report data/end/errors/drain, and close.
+
+import { SmtpError } from './errors.js';
+
+const now = () => performance.now();
+
+function deferred() {
+  let resolve, reject;
+  const promise = new Promise((res, rej) => { resolve = res; reject = rej; });
+  return { promise, resolve, reject };
+}
+
+export class Connection {
+  #session;
+  #adapter;
+  #socket = null;
+  #connected = false;
+  #writable = true;
+  #timer = null;
+  #done = false;
+  #ready = deferred();
+  #closed = deferred();
+  #pending = new Map();
+  #setupTranscript = null;
+  #quitting = false;
+  #wantsTranscript;
+
+  constructor(session, adapter, wantsTranscript) {
+    this.#session = session;
+    this.#adapter = adapter;
+    this.#wantsTranscript = wantsTranscript;
+    // Nobody may be waiting on these (sendMail queues without awaiting ready).
+    this.#ready.promise.catch(() => {});
+  }
+
+  /** True while new messages can be sent on this connection. */
+  get usable() {
+    return !this.#done && !this.#quitting && this.#session.canSend();
+  }
+
+  /** Connects; resolves with the core's ready event (capabilities, tls, auth). */
+  open() {
+    const { host, port } = this.#session.endpoint();
+    this.#socket = this.#adapter.connect({ host, port }, {
+      onConnect: () => {
+        this.#connected = true;
+        this.#session.connected(now());
+        this.#pump();
+      },
+      onData: (bytes) => {
+        this.#session.receive(bytes, now());
+        this.#pump();
+      },
+      onDrain: () => {
+        this.#writable = true;
+        this.#pump();
+      },
+      onEnd: () => {
+        if (this.#done) return;
+        this.#session.peerClosed(now());
+        this.#pump();
+      },
+      onError: (err) => {
+        if (this.#done) return;
+        if (this.#connected) this.#session.peerClosed(now());
+        else this.#session.connectFailed(this.#adapter.classify(err), String(err?.message ?? err), now());
+        this.#pump();
+      },
+    });
+    this.#pump();
+    return this.#ready.promise;
+  }
+
+  /** Queues a message; resolves when the server accepted it. */
+  send(mail) {
+    let queued;
+    try {
+      queued = this.#session.send(mail, now(), Date.now());
+    } catch (thrown) {
+      return Promise.reject(new SmtpError(thrown));
+    }
+    const d = deferred();
+    this.#pending.set(queued.id, { ...d, queued });
+    this.#refWhileBusy();
+    this.#pump();
+    return d.promise;
+  }
+
+  /** Sends QUIT once queued messages are done; resolves when the session ended. */
+  quit() {
+    if (!this.#done) {
+      this.#quitting = true;
+      this.#socket?.ref();
+      this.#session.quit(now());
+      this.#pump();
+    }
+    return this.#closed.promise;
+  }
+
+  #pump() {
+    while (!this.#done) {
+      const out = this.#session.poll(now(), this.#writable);
+      if (out.transmit) this.#writable = this.#socket.write(out.transmit);
+      for (const event of out.events) this.#onEvent(event);
+      if (out.closed) {
+        this.#finish();
+        return;
+      }
+      if (!out.transmit || !this.#writable) {
+        this.#arm(out.deadline);
+        return;
+      }
+    }
+  }
+
+  #arm(deadline) {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    if (deadline == null) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      this.#session.timeout(now());
+      this.#pump();
+    }, Math.max(0, Math.ceil(deadline - now())) + 1);
+    // Never keep the process alive for a timer: the socket decides that.
+    this.#timer.unref?.();
+  }
+
+  #transcriptFor(lines) {
+    if (!this.#wantsTranscript) return undefined;
+    const setup = this.#setupTranscript ?? [];
+    this.#setupTranscript = [];
+    return [...setup, ...lines];
+  }
+
+  #error(fields) {
+    const error = new SmtpError(fields);
+    const transcript = this.#transcriptFor(fields.transcript ?? []);
+    if (transcript) error.transcript = transcript;
+    else delete error.transcript;
+    return error;
+  }
+
+  #onEvent(event) {
+    switch (event.type) {
+      case 'ready': {
+        this.#setupTranscript = event.transcript;
+        const info = { capabilities: event.capabilities, tls: event.tls, auth: event.auth };
+        if (this.#wantsTranscript) info.transcript = event.transcript;
+        this.#ready.resolve(info);
+        this.#refWhileBusy();
+        break;
+      }
+      case 'sent': {
+        const p = this.#pending.get(event.id);
+        this.#pending.delete(event.id);
+        const info = {
+          messageId: p.queued.messageId,
+          envelope: { from: event.envelopeFrom, to: event.envelopeTo },
+          accepted: event.accepted,
+          rejected: event.rejected,
+          rejectedErrors: event.rejectedErrors.map((e) => new SmtpError(e)),
+          response: event.response,
+        };
+        const transcript = this.#transcriptFor(event.transcript);
+        if (transcript) info.transcript = transcript;
+        p.resolve(info);
+        this.#refWhileBusy();
+        break;
+      }
+      case 'messageFailed': {
+        const p = this.#pending.get(event.id);
+        this.#pending.delete(event.id);
+        p?.reject(this.#error(event.error));
+        this.#refWhileBusy();
+        break;
+      }
+      case 'failed': {
+        const error = this.#error(event.error);
+        this.#ready.reject(error);
+        for (const p of this.#pending.values()) p.reject(error);
+        this.#pending.clear();
+        this.#closed.resolve();
+        break;
+      }
+      case 'closed': {
+        const error = new SmtpError({
+          code: 'ECONNECTION', stage: 'quit', message: 'the connection closed before the message was sent',
+          hint: 'The connection closed before the message was sent.',
+        });
+        this.#ready.reject(error);
+        for (const p of this.#pending.values()) p.reject(error);
+        this.#pending.clear();
+        this.#closed.resolve();
+        break;
+      }
+    }
+  }
+
+  /** The socket keeps the process alive only while something waits on it. */
+  #refWhileBusy() {
+    if (!this.#socket) return;
+    if (this.#pending.size > 0 || this.#quitting) this.#socket.ref();
+    else this.#socket.unref();
+  }
+
+  #finish() {
+    this.#done = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#socket?.close();
+    this.#session.free();
+  }
+}

@@ -1,0 +1,81 @@
+// The public API, independent of the runtime: createTransport(options) gives
+// a Transport with verify(), sendMail() and close(). A runtime entry point
+// (js/node.js, ...) binds it to the wasm module and a socket adapter.
+
+import { Connection } from './connection.js';
+import { SmtpError, toSmtpError } from './errors.js';
+
+export function makeApi({ Session, adapter, defaultName }) {
+  function newSession(options) {
+    const withName = options && typeof options === 'object' && options.name == null && defaultName
+      ? { ...options, name: defaultName() }
+      : options;
+    try {
+      return new Session(withName ?? {}, performance.now());
+    } catch (thrown) {
+      throw toSmtpError(thrown);
+    }
+  }
+
+  class Transport {
+    #options;
+    #connection = null;
+
+    constructor(options) {
+      this.#options = options;
+      // Check the options now: a bad field fails here, not at the first send.
+      newSession(options).free();
+    }
+
+    #open() {
+      const connection = new Connection(newSession(this.#options), adapter, Boolean(this.#options.transcript));
+      connection.open();
+      return connection;
+    }
+
+    /**
+     * Connects, sets up TLS, authenticates, and QUITs: tests the settings.
+     * Resolves to { capabilities, tls, auth, transcript? }.
+     */
+    async verify() {
+      const connection = new Connection(newSession(this.#options), adapter, Boolean(this.#options.transcript));
+      const info = await connection.open();
+      await connection.quit();
+      return info;
+    }
+
+    /**
+     * Sends one message (reusing the open connection when there is one).
+     * Resolves to { messageId, envelope, accepted, rejected, rejectedErrors, response, transcript? }.
+     */
+    sendMail(mail, callback) {
+      let promise;
+      try {
+        if (!this.#connection || !this.#connection.usable) this.#connection = this.#open();
+        promise = this.#connection.send(mail ?? {});
+      } catch (thrown) {
+        promise = Promise.reject(toSmtpError(thrown));
+      }
+      if (typeof callback === 'function') {
+        promise.then((info) => callback(null, info), (err) => callback(err));
+        return undefined;
+      }
+      return promise;
+    }
+
+    /** QUITs the open connection (after any queued message). */
+    async close() {
+      const connection = this.#connection;
+      this.#connection = null;
+      if (connection) await connection.quit();
+    }
+  }
+
+  return {
+    createTransport(options) {
+      return new Transport(options ?? {});
+    },
+  };
+}
+
+export { SmtpError };
