@@ -121,6 +121,7 @@ enum Expect {
     Rcpt(usize),
     Data,
     EndOfData,
+    Noop,
 }
 
 /// One message on its way through MAIL, RCPT, DATA and the final ".".
@@ -403,6 +404,16 @@ impl Client {
         Ok(id)
     }
 
+    /// Sends NOOP when the session is ready and idle, to check that an
+    /// open connection still works (a busy one evidently does). A refusal
+    /// or a 421 fails the session like any other connection failure.
+    pub fn noop(&mut self, now: Millis) {
+        if self.phase == Phase::Ready && self.is_idle() {
+            self.in_flight.push_back(Expect::Noop);
+            self.command(now, "NOOP", None);
+        }
+    }
+
     /// Ends the session with QUIT once every queued message is done.
     pub fn quit(&mut self, now: Millis) {
         match self.phase {
@@ -468,7 +479,7 @@ impl Client {
             Phase::Auth => Stage::Auth,
             Phase::Quitting | Phase::Closed => Stage::Quit,
             Phase::Ready => match self.in_flight.front() {
-                Some(Expect::Rset | Expect::Mail) => Stage::Mail,
+                Some(Expect::Rset | Expect::Mail | Expect::Noop) => Stage::Mail,
                 Some(Expect::Rcpt(_)) => Stage::Rcpt,
                 Some(Expect::Data | Expect::EndOfData) => Stage::Data,
                 None if self.body.is_some() => Stage::Data,
@@ -841,6 +852,13 @@ impl Client {
                     }
                 }
             }
+            Expect::Noop => {
+                if !reply.is_positive() {
+                    let error = diagnosis::protocol(Stage::Mail, &format!("NOOP refused: {}", reply.summary()));
+                    self.fail(error);
+                    return;
+                }
+            }
             Expect::Data => self.on_data_reply(now, reply),
             Expect::EndOfData => self.on_end_of_data_reply(reply),
         }
@@ -850,7 +868,7 @@ impl Client {
 
     fn stage_of(&self, expect: Expect) -> Stage {
         match expect {
-            Expect::Rset | Expect::Mail => Stage::Mail,
+            Expect::Rset | Expect::Mail | Expect::Noop => Stage::Mail,
             Expect::Rcpt(_) => Stage::Rcpt,
             Expect::Data | Expect::EndOfData => Stage::Data,
         }

@@ -14,7 +14,8 @@ export const pass = 'alice-secret';
 
 /**
  * Waits until Postfix delivered `count` copies of the message with this
- * Message-ID; returns { recipient: text } (LF line ends, as the pipe writes).
+ * Message-ID; returns { recipient: { path, text } } (LF line ends, as the
+ * pipe writes them).
  */
 export async function delivered(messageId, count = 1, waitMs = 15000) {
   const until = Date.now() + waitMs;
@@ -22,9 +23,10 @@ export async function delivered(messageId, count = 1, waitMs = 15000) {
     const found = {};
     for (const name of readdirSync(mailDir)) {
       if (!name.endsWith('.eml')) continue;
-      const text = readFileSync(join(mailDir, name), 'utf8');
+      const path = join(mailDir, name);
+      const text = readFileSync(path, 'utf8');
       if (text.includes(`Message-ID: ${messageId}`)) {
-        found[name.replace(/^[^-]+-/, '').replace(/\.eml$/, '')] = text;
+        found[name.replace(/^[^-]+-/, '').replace(/\.eml$/, '')] = { path, text };
       }
     }
     if (Object.keys(found).length >= count) return found;
