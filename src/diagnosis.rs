@@ -51,10 +51,17 @@ pub fn closed(stage: Stage, greeted: bool, implicit_tls: bool) -> Error {
     }
 }
 
+/// A malformed reply after the greeting: the server (or the path) is broken.
 pub fn protocol(stage: Stage, detail: &str) -> Error {
     Error::new(Code::Protocol, stage, format!("the server broke the SMTP protocol: {detail}"))
+        .because("The server's answer is not valid SMTP here: the server is broken or something on the path altered the conversation.")
+}
+
+/// Something other than an SMTP greeting where the greeting belongs.
+pub fn not_smtp(stage: Stage, detail: &str) -> Error {
+    Error::new(Code::Protocol, stage, format!("the server did not greet in SMTP: {detail}"))
         .suspect(&[Port])
-        .because("The server's answer is not valid SMTP: the port may belong to another service, or the server is broken.")
+        .because("What answered is not an SMTP server: the port most likely belongs to another service.")
 }
 
 pub fn greeting_refused(reply: &Reply) -> Error {
@@ -152,9 +159,13 @@ pub fn auth_refused(name: &str, reply: &Reply) -> Error {
     } else if reply.is_transient() {
         error.because("The server could not check the credentials right now (temporary failure); try again later.")
     } else {
-        error.prove(&[AuthMethod]).suspect(&[AuthUser, AuthPass]).because(
+        let mut cause = String::from(
             "The server refused the username or password (it cannot say which): check both; some servers want the full email address as username.",
-        )
+        );
+        if name == "CRAM-MD5" {
+            cause.push_str(" If both are right, try LOGIN or PLAIN: servers that store passwords hashed cannot check CRAM-MD5.");
+        }
+        error.suspect(&[AuthUser, AuthPass]).because(cause)
     }
 }
 

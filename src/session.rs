@@ -329,7 +329,11 @@ impl Client {
                 }
                 Ok(None) => break,
                 Err(malformed) => {
-                    let error = diagnosis::protocol(self.stage(), &malformed.0);
+                    let error = if self.greeted {
+                        diagnosis::protocol(self.stage(), &malformed.0)
+                    } else {
+                        diagnosis::not_smtp(self.stage(), &malformed.0)
+                    };
                     self.fail(error);
                 }
             }

@@ -177,11 +177,25 @@ impl Script {
         self.expect("");
     }
 
-    /// Starts the server side of TLS (after the 220 to STARTTLS, or at
-    /// connect for implicit TLS) and runs the handshake.
+    /// Answers STARTTLS with `reply` and starts the server side of TLS,
+    /// running the handshake.
+    pub fn say_then_start_tls(&mut self, reply: &str, config: Arc<ServerConfig>) {
+        self.client.handle_received(self.now, reply.as_bytes());
+        self.start_tls(config);
+    }
+
+    /// Starts the server side of TLS (for implicit TLS: right after
+    /// connect) and runs the handshake.
     pub fn start_tls(&mut self, config: Arc<ServerConfig>) {
         self.tls = Some(ServerConnection::new(config).expect("server connection"));
         self.pump();
+    }
+
+    /// True once the client ended TLS with a close_notify alert.
+    pub fn server_saw_close_notify(&mut self) -> bool {
+        self.pump();
+        let tls = self.tls.as_mut().expect("TLS is up");
+        matches!(tls.reader().read(&mut [0u8; 1]), Ok(0))
     }
 
     pub fn events(&mut self) -> Vec<Event> {
