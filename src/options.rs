@@ -10,7 +10,7 @@ use serde::de::{self, Deserializer};
 use serde::Deserialize;
 
 use crate::address::{parse_list, Mailbox};
-use crate::config::{Auth, AuthMethod, Config, Timeouts, TlsMode, TlsOptions, TlsVersion};
+use crate::config::{Auth, AuthMethod, Config, TlsMode, TlsOptions, TlsVersion};
 use crate::error::{Code, Error, Setting, Stage};
 use crate::message::{Envelope, Message};
 
@@ -48,7 +48,9 @@ struct RawOptions {
     auth: Option<RawAuth>,
     name: Option<String>,
     tls_options: Option<RawTlsOptions>,
-    timeouts: Option<RawTimeouts>,
+    /// A map, not a struct: serde-wasm-bindgen reads only a struct's known
+    /// fields, so a misspelt time-out would pass unnoticed.
+    timeouts: Option<BTreeMap<String, Ms>>,
     transcript: Option<bool>,
     allow_insecure_auth: Option<bool>,
 }
@@ -69,16 +71,6 @@ struct RawTlsOptions {
     servername: Option<String>,
     reject_unauthorized: Option<bool>,
     min_version: Option<TlsVersionName>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawTimeouts {
-    connect: Option<Ms>,
-    greeting: Option<Ms>,
-    command: Option<Ms>,
-    data: Option<Ms>,
-    idle: Option<Ms>,
 }
 
 /// A time-out in milliseconds: a non-negative number.
@@ -219,15 +211,22 @@ impl RawOptions {
                 min_version: t.min_version.map(|v| v.0),
             };
         }
-        if let Some(t) = self.timeouts {
-            let d = Timeouts::default();
-            config.timeouts = Timeouts {
-                connect: t.connect.map_or(d.connect, |m| m.0),
-                greeting: t.greeting.map_or(d.greeting, |m| m.0),
-                command: t.command.map_or(d.command, |m| m.0),
-                data: t.data.map_or(d.data, |m| m.0),
-                idle: t.idle.map_or(d.idle, |m| m.0),
-            };
+        if let Some(given) = self.timeouts {
+            for (name, ms) in given {
+                let t = &mut config.timeouts;
+                let slot = match name.as_str() {
+                    "connect" => &mut t.connect,
+                    "greeting" => &mut t.greeting,
+                    "command" => &mut t.command,
+                    "data" => &mut t.data,
+                    "idle" => &mut t.idle,
+                    _ => {
+                        let path = format!("timeouts.{name}");
+                        return Err(Error::config(&path, "unknown time-out; expected connect, greeting, command, data or idle"));
+                    }
+                };
+                *slot = ms.0;
+            }
         }
         config.transcript = self.transcript.unwrap_or(false);
         config.allow_insecure_auth = self.allow_insecure_auth.unwrap_or(false);

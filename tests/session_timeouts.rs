@@ -4,7 +4,7 @@
 
 mod support;
 
-use support::{ehlo, plain_config, Script, NAME};
+use support::{plain_config, Script, NAME};
 use wasmtp::config::{Config, TlsMode};
 use wasmtp::error::{Code, Setting, Stage};
 use wasmtp::Event;

@@ -41,8 +41,8 @@ describe('Postfix: every TLS type with every mechanism', () => {
         assert.deepEqual(info.envelope, { from: 'alice@wasmtp.test', to: ['bob@example.org'] });
         const parsed = await simpleParser(copies['bob@example.org'].text);
         assert.equal(parsed.subject, `${tls}/${method}`);
-        assert.equal(parsed.from.text, 'Alice <alice@wasmtp.test>');
-        assert.equal(parsed.to.text, 'bob@example.org');
+        assert.deepEqual(parsed.from.value, [{ name: 'Alice', address: 'alice@wasmtp.test' }]);
+        assert.deepEqual(parsed.to.value, [{ name: '', address: 'bob@example.org' }]);
         assert.equal(parsed.messageId, info.messageId);
         assert.equal(parsed.text, text);
         // The transcript shows the mechanism, never the password.
