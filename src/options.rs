@@ -27,6 +27,24 @@ pub fn read_message<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Messag
     raw.into_message()
 }
 
+/// The `sendMail` fields this version composes. Anything else is refused
+/// (see [`check_message_fields`]) rather than silently left out.
+pub const MESSAGE_FIELDS: &[&str] =
+    &["from", "to", "cc", "bcc", "replyTo", "subject", "text", "headers", "messageId", "envelope"];
+
+/// Refuses a message field this version would drop (e.g. `html` or
+/// `attachments`): a message must never go out other than as described.
+/// `fields` are the names whose values are set (not undefined or null).
+pub fn check_message_fields<'a>(fields: impl IntoIterator<Item = &'a str>) -> Result<(), Error> {
+    for field in fields {
+        if !MESSAGE_FIELDS.contains(&field) {
+            let problem = format!("{field}: this field is not supported by this version of wasmtp, and the message would go out without it");
+            return Err(Error::new(Code::Message, Stage::Data, problem.clone()).because(format!("The message cannot be sent as given: {problem}.")));
+        }
+    }
+    Ok(())
+}
+
 fn path_error<E: std::fmt::Display>(e: serde_path_to_error::Error<E>) -> Error {
     let path = e.path().to_string();
     let path = if path == "." { "options".to_string() } else { path };
@@ -413,5 +431,13 @@ mod tests {
         let e = message(r#"{"from":"a@x.org","to":5}"#).unwrap_err();
         assert_eq!(e.code, Code::Config);
         assert!(e.message.starts_with("to: expected an address"), "{}", e.message);
+    }
+
+    #[test]
+    fn unknown_message_fields_are_refused_not_dropped() {
+        assert!(check_message_fields(["from", "to", "text", "headers"]).is_ok());
+        let e = check_message_fields(["from", "html"]).unwrap_err();
+        assert_eq!(e.code, Code::Message);
+        assert!(e.message.starts_with("html: "), "{}", e.message);
     }
 }

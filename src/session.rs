@@ -421,7 +421,7 @@ impl Client {
     /// Ends the session with QUIT once every queued message is done.
     pub fn quit(&mut self, now: Millis) {
         match self.phase {
-            Phase::Connecting => self.close(),
+            Phase::Connecting if self.queue.is_empty() => self.close(),
             Phase::Quitting | Phase::Closed => {}
             _ => {
                 self.quit_requested = true;

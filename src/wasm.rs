@@ -7,7 +7,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::error::Error;
-use crate::options::{read_config, read_message};
+use crate::options::{check_message_fields, read_config, read_message};
 use crate::session::{Client, ConnectFailure, Millis};
 use crate::views::{ErrorView, EventView};
 
@@ -102,6 +102,15 @@ impl Session {
     /// header. Returns `{ id, messageId, envelopeFrom, envelopeTo }`; throws an
     /// error object for an invalid message.
     pub fn send(&mut self, message: JsValue, now: f64, date: f64) -> Result<JsValue, JsValue> {
+        if let Some(object) = message.dyn_ref::<js_sys::Object>() {
+            let set: Vec<String> = js_sys::Object::entries(object)
+                .iter()
+                .map(|entry| js_sys::Array::from(&entry))
+                .filter(|entry| !entry.get(1).is_undefined() && !entry.get(1).is_null())
+                .filter_map(|entry| entry.get(0).as_string())
+                .collect();
+            check_message_fields(set.iter().map(String::as_str)).map_err(|e| error_js(&e))?;
+        }
         let message = read_message(serde_wasm_bindgen::Deserializer::from(message)).map_err(|e| error_js(&e))?;
         let composed = message.compose(date as i64, &mut crate::random::fill).map_err(|e| error_js(&e))?;
         let envelope_from = composed.envelope.from.clone();

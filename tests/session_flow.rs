@@ -400,3 +400,20 @@ fn an_empty_reverse_path_is_allowed() {
     s.send("", &["b@y.test"], "bounce");
     s.expect("MAIL FROM:<>\r\nRCPT TO:<b@y.test>\r\nDATA\r\n");
 }
+
+#[test]
+fn quit_while_connecting_waits_for_queued_messages() {
+    let mut s = Script::new(plain_config());
+    s.send("a@x.test", &["b@y.test"], "x");
+    s.client.quit(s.now);
+    assert!(!s.client.is_closed());
+    s.client.handle_connected(s.now);
+    s.say("220 mx.test\r\n");
+    s.expect(&format!("EHLO {NAME}\r\n"));
+    s.say(&ehlo(&["PIPELINING"]));
+    s.expect("MAIL FROM:<a@x.test>\r\nRCPT TO:<b@y.test>\r\nDATA\r\n");
+
+    let mut idle = Script::new(plain_config());
+    idle.client.quit(idle.now);
+    assert!(idle.client.is_closed(), "nothing to send: closes at once");
+}

@@ -265,3 +265,26 @@ describe('Postfix: wrong settings are diagnosed', () => {
     assert.ok(!err.transcript.some((l) => l.startsWith('C: AUTH')));
   });
 });
+
+describe('Postfix: process lifetime', () => {
+  it('a script that sends one message and never calls close() exits at once', async () => {
+    const { spawn } = await import('node:child_process');
+    const script = `
+      import { createTransport } from ${JSON.stringify(new URL('../../js/node.js', import.meta.url).href)};
+      const t = createTransport({ host: 'localhost', port: ${ports.starttls}, tls: 'starttls',
+        auth: { user: ${JSON.stringify(user)}, pass: ${JSON.stringify(pass)} },
+        tlsOptions: { ca: ${JSON.stringify(ca)} }, timeouts: { idle: 60000 } });
+      const info = await t.sendMail({ from: 'alice@wasmtp.test', to: 'bob@example.org', subject: 'exit', text: 'x' });
+      console.log(info.messageId);`;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; });
+    // The idle connection would keep a leaky process alive for 60 s.
+    const guard = setTimeout(() => child.kill(), 20000);
+    const code = await new Promise((resolve) => child.on('exit', (c, signal) => resolve(signal ?? c)));
+    clearTimeout(guard);
+    assert.equal(code, 0, 'the process was kept alive by the idle connection');
+    const copies = await delivered(out.trim());
+    assert.ok(copies['bob@example.org']);
+  });
+});
