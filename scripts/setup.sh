@@ -28,4 +28,4 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$bindgen_ver
   cargo install -q wasm-bindgen-cli --version "$bindgen_version"
 fi
 
-[ -d node_modules/smtp-server ] && [ -d node_modules/binaryen ] || npm install --no-audit --no-fund --silent
+npm install --no-audit --no-fund --silent
