@@ -98,9 +98,9 @@ fn run() -> Result<(), String> {
         }
         Ok(addrs) => {
             let mut last_error = String::from("no address");
-            let socket = addrs.into_iter().find_map(|addr| {
-                TcpStream::connect_timeout(&addr, connect_timeout).map_err(|e| last_error = e.to_string()).ok()
-            });
+            let socket = addrs
+                .into_iter()
+                .find_map(|addr| TcpStream::connect_timeout(&addr, connect_timeout).map_err(|e| last_error = e.to_string()).ok());
             match &socket {
                 Some(_) => client.handle_connected(now()),
                 None => client.handle_connect_failed(now(), ConnectFailure::Refused, &last_error),

@@ -16,9 +16,9 @@ pub fn unresolved(host: &str, detail: &str) -> Error {
 }
 
 pub fn refused(host: &str, port: u16, detail: &str) -> Error {
-    Error::new(Code::Connection, Stage::Connect, format!("could not connect to {host}:{port} ({detail})"))
-        .suspect(&[Host, Port])
-        .because(format!("Nothing accepted a connection at {host} on port {port}: the host or the port is wrong, or a firewall is in the way."))
+    Error::new(Code::Connection, Stage::Connect, format!("could not connect to {host}:{port} ({detail})")).suspect(&[Host, Port]).because(
+        format!("Nothing accepted a connection at {host} on port {port}: the host or the port is wrong, or a firewall is in the way."),
+    )
 }
 
 pub fn timed_out(stage: Stage, greeted: bool, implicit_tls: bool, after_ms: u64) -> Error {
@@ -89,8 +89,9 @@ pub fn starttls_refused(reply: &Reply) -> Error {
 }
 
 pub fn starttls_injection() -> Error {
-    Error::new(Code::Protocol, Stage::StartTls, "the server sent data after its 220 reply to STARTTLS and before TLS began")
-        .because("Something on the path injected plaintext into the STARTTLS upgrade (a known attack); the connection was dropped before TLS.")
+    Error::new(Code::Protocol, Stage::StartTls, "the server sent data after its 220 reply to STARTTLS and before TLS began").because(
+        "Something on the path injected plaintext into the STARTTLS upgrade (a known attack); the connection was dropped before TLS.",
+    )
 }
 
 pub fn tls(e: rustls::Error, starttls: bool, established: bool, stage: Stage) -> Error {
@@ -132,9 +133,13 @@ pub fn no_common_mechanism(offered: &[String], encrypted: bool) -> Error {
     let list = if offered.is_empty() { "none".to_string() } else { offered.join(" ") };
     let error = Error::new(Code::Auth, Stage::Auth, format!("the server offers no supported authentication mechanism (offered: {list})"));
     if offered.is_empty() && !encrypted {
-        error.suspect(&[Tls, AuthMethod]).because("The server offers no authentication on this unencrypted connection; many servers offer it only after TLS.")
+        error
+            .suspect(&[Tls, AuthMethod])
+            .because("The server offers no authentication on this unencrypted connection; many servers offer it only after TLS.")
     } else if offered.is_empty() {
-        error.suspect(&[Port, AuthMethod]).because("The server offers no authentication on this port: it may be a relay port (25) rather than a submission port (587 or 465).")
+        error.suspect(&[Port, AuthMethod]).because(
+            "The server offers no authentication on this port: it may be a relay port (25) rather than a submission port (587 or 465).",
+        )
     } else {
         error.suspect(&[AuthMethod]).because("The server offers none of CRAM-MD5, LOGIN or PLAIN.")
     }

@@ -105,10 +105,8 @@ mod tests {
         let long = "ä".repeat(40);
         let encoded = encode_text(&long);
         assert!(encoded.split("\r\n ").all(|w| w.len() <= 75));
-        let decoded: String = encoded
-            .split("\r\n ")
-            .map(|w| String::from_utf8(STANDARD.decode(&w[10..w.len() - 2]).unwrap()).unwrap())
-            .collect();
+        let decoded: String =
+            encoded.split("\r\n ").map(|w| String::from_utf8(STANDARD.decode(&w[10..w.len() - 2]).unwrap()).unwrap()).collect();
         assert_eq!(decoded, long);
     }
 

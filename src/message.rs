@@ -74,14 +74,14 @@ impl Message {
 
     /// Writes the message. `now_ms` (Unix time in milliseconds) dates it;
     /// `random` supplies the bytes of a generated Message-ID.
-    pub fn compose(&self, now_ms: i64, random: &mut dyn FnMut(&mut [u8])) -> Result<Composed, Error> {
+    pub fn compose(&self, now_ms: i64, random: &mut dyn FnMut(&mut [u8]) -> Result<(), Error>) -> Result<Composed, Error> {
         let envelope = self.envelope()?;
         let message_id = match &self.message_id {
             Some(id) => {
                 check_value("Message-ID", id).map_err(message_error)?;
                 id.clone()
             }
-            None => generate_message_id(self.from.as_ref().map(|m| m.address.as_str()).unwrap_or(""), random),
+            None => generate_message_id(self.from.as_ref().map(|m| m.address.as_str()).unwrap_or(""), random)?,
         };
         let text = normalise_line_ends(self.text.as_deref().unwrap_or(""));
         let seven_bit = text.is_ascii() && text.split("\r\n").all(|line| line.len() <= 998);
@@ -138,12 +138,12 @@ fn normalise_line_ends(text: &str) -> String {
 }
 
 /// `<32 hex digits@domain of the sender>`.
-fn generate_message_id(from: &str, random: &mut dyn FnMut(&mut [u8])) -> String {
+fn generate_message_id(from: &str, random: &mut dyn FnMut(&mut [u8]) -> Result<(), Error>) -> Result<String, Error> {
     let mut bytes = [0u8; 16];
-    random(&mut bytes);
+    random(&mut bytes)?;
     let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
     let domain = from.rsplit_once('@').map(|(_, d)| d).filter(|d| !d.is_empty()).unwrap_or("wasmtp.invalid");
-    format!("<{hex}@{domain}>")
+    Ok(format!("<{hex}@{domain}>"))
 }
 
 #[cfg(test)]
@@ -165,7 +165,12 @@ mod tests {
 
     #[test]
     fn envelope_has_bcc_but_headers_do_not() {
-        let composed = sample().compose(0, &mut |b| b.fill(7)).unwrap();
+        let composed = sample()
+            .compose(0, &mut |b| {
+                b.fill(7);
+                Ok(())
+            })
+            .unwrap();
         assert_eq!(composed.envelope.from, "ann@example.org");
         assert_eq!(composed.envelope.to, ["bob@example.org", "carl@example.org", "dee@example.org", "secret@example.org"]);
         let text = String::from_utf8(composed.bytes).unwrap();
@@ -180,7 +185,7 @@ mod tests {
     fn non_ascii_body_is_quoted_printable() {
         let mut m = sample();
         m.text = Some("café\n".into());
-        let text = String::from_utf8(m.compose(0, &mut |_| {}).unwrap().bytes).unwrap();
+        let text = String::from_utf8(m.compose(0, &mut |_| Ok(())).unwrap().bytes).unwrap();
         assert!(text.contains("Content-Transfer-Encoding: quoted-printable\r\n"));
         assert!(text.ends_with("caf=C3=A9\r\n"));
     }
@@ -189,20 +194,20 @@ mod tests {
     fn header_injection_is_refused() {
         let mut m = sample();
         m.subject = Some("hi\r\nBcc: evil@x.org".into());
-        assert_eq!(m.compose(0, &mut |_| {}).unwrap_err().code, Code::Message);
+        assert_eq!(m.compose(0, &mut |_| Ok(())).unwrap_err().code, Code::Message);
         let mut m = sample();
         m.headers = vec![("X-Tag".into(), "a\nb".into())];
-        assert!(m.compose(0, &mut |_| {}).is_err());
+        assert!(m.compose(0, &mut |_| Ok(())).is_err());
         let mut m = sample();
         m.headers = vec![("X Tag".into(), "a".into())];
-        assert!(m.compose(0, &mut |_| {}).is_err());
+        assert!(m.compose(0, &mut |_| Ok(())).is_err());
     }
 
     #[test]
     fn custom_headers_replace_composed_ones() {
         let mut m = sample();
         m.headers = vec![("subject".into(), "Plain".into()), ("X-Mailer".into(), "test".into())];
-        let text = String::from_utf8(m.compose(0, &mut |_| {}).unwrap().bytes).unwrap();
+        let text = String::from_utf8(m.compose(0, &mut |_| Ok(())).unwrap().bytes).unwrap();
         assert!(text.contains("Subject: Plain\r\n") && !text.contains("=?UTF-8"));
         assert!(text.contains("X-Mailer: test\r\n"));
     }

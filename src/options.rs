@@ -29,8 +29,7 @@ pub fn read_message<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Messag
 
 /// The `sendMail` fields this version composes. Anything else is refused
 /// (see [`check_message_fields`]) rather than silently left out.
-pub const MESSAGE_FIELDS: &[&str] =
-    &["from", "to", "cc", "bcc", "replyTo", "subject", "text", "headers", "messageId", "envelope"];
+pub const MESSAGE_FIELDS: &[&str] = &["from", "to", "cc", "bcc", "replyTo", "subject", "text", "headers", "messageId", "envelope"];
 
 /// Refuses a message field this version would drop (e.g. `html` or
 /// `attachments`): a message must never go out other than as described.
@@ -38,8 +37,11 @@ pub const MESSAGE_FIELDS: &[&str] =
 pub fn check_message_fields<'a>(fields: impl IntoIterator<Item = &'a str>) -> Result<(), Error> {
     for field in fields {
         if !MESSAGE_FIELDS.contains(&field) {
-            let problem = format!("{field}: this field is not supported by this version of wasmtp, and the message would go out without it");
-            return Err(Error::new(Code::Message, Stage::Data, problem.clone()).because(format!("The message cannot be sent as given: {problem}.")));
+            let problem =
+                format!("{field}: this field is not supported by this version of wasmtp, and the message would go out without it");
+            return Err(
+                Error::new(Code::Message, Stage::Data, problem.clone()).because(format!("The message cannot be sent as given: {problem}."))
+            );
         }
     }
     Ok(())

@@ -125,9 +125,7 @@ impl ReplyParser {
         loop {
             let Some(end) = self.buffer.iter().position(|&b| b == b'\n') else {
                 if self.buffer.len() > MAX_LINE {
-                    return Err(MalformedReply(format!(
-                        "reply line longer than {MAX_LINE} octets"
-                    )));
+                    return Err(MalformedReply(format!("reply line longer than {MAX_LINE} octets")));
                 }
                 return Ok(None);
             };
@@ -142,9 +140,7 @@ impl ReplyParser {
             let (code, last, text) = parse_line(&line)?;
             if let Some((first_code, _)) = self.partial.first() {
                 if *first_code != code {
-                    return Err(MalformedReply(format!(
-                        "continuation line has code {code}, reply started with {first_code}"
-                    )));
+                    return Err(MalformedReply(format!("continuation line has code {code}, reply started with {first_code}")));
                 }
             }
             self.partial.push((code, text));

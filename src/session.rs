@@ -91,10 +91,16 @@ pub enum Event {
     Ready(Ready),
     Sent(Sent),
     /// One message failed; the connection is still usable.
-    MessageFailed { id: MessageId, error: Error },
+    MessageFailed {
+        id: MessageId,
+        error: Error,
+    },
     /// The connection failed; `unsent` lists every message that was not
     /// reported sent or failed before (none of them was accepted).
-    Failed { error: Error, unsent: Vec<MessageId> },
+    Failed {
+        error: Error,
+        unsent: Vec<MessageId>,
+    },
     /// The session ended (QUIT answered, or the server closed an idle connection).
     Closed,
 }
@@ -606,11 +612,8 @@ impl Client {
     fn on_tls_established(&mut self, now: Millis) {
         let Phase::Handshake { starttls } = self.phase else { return };
         if let Some(info) = self.tls.as_ref().and_then(TlsLayer::info) {
-            let cert = info
-                .certificate
-                .as_ref()
-                .map(|c| format!(", certificate subject {}, issuer {}", c.subject, c.issuer))
-                .unwrap_or_default();
+            let cert =
+                info.certificate.as_ref().map(|c| format!(", certificate subject {}, issuer {}", c.subject, c.issuer)).unwrap_or_default();
             self.transcript.event(&format!("TLS established: {} {}{cert}", info.version, info.cipher));
         }
         self.wait_since = now;

@@ -34,12 +34,7 @@ pub(crate) struct TlsLayer {
 
 impl TlsLayer {
     pub fn new(config: Arc<ClientConfig>, name: ServerName<'static>) -> Result<TlsLayer, rustls::Error> {
-        Ok(TlsLayer {
-            conn: UnbufferedClientConnection::new(config, name)?,
-            incoming: Vec::new(),
-            established: false,
-            peer_closed: false,
-        })
+        Ok(TlsLayer { conn: UnbufferedClientConnection::new(config, name)?, incoming: Vec::new(), established: false, peer_closed: false })
     }
 
     pub fn is_established(&self) -> bool {
@@ -139,16 +134,9 @@ impl TlsLayer {
             rustls::ProtocolVersion::TLSv1_2 => "TLSv1.2".to_string(),
             other => format!("{other:?}"),
         };
-        let cipher = self
-            .conn
-            .negotiated_cipher_suite()
-            .map(|s| s.suite().as_str().unwrap_or("unknown").to_string())
-            .unwrap_or_default();
-        let certificate = self
-            .conn
-            .peer_certificates()
-            .and_then(|certs| certs.first())
-            .and_then(|der| CertificateInfo::from_der(der.as_ref()));
+        let cipher = self.conn.negotiated_cipher_suite().map(|s| s.suite().as_str().unwrap_or("unknown").to_string()).unwrap_or_default();
+        let certificate =
+            self.conn.peer_certificates().and_then(|certs| certs.first()).and_then(|der| CertificateInfo::from_der(der.as_ref()));
         Some(TlsInfo { version, cipher, certificate })
     }
 }

@@ -34,9 +34,7 @@ pub fn client_config(opts: &TlsOptions) -> Result<Arc<ClientConfig>, Error> {
             let mut found = 0;
             for cert in CertificateDer::pem_slice_iter(pem.as_bytes()) {
                 let cert = cert.map_err(|e| Error::config(&format!("tlsOptions.ca[{i}]"), format!("not valid PEM: {e}")))?;
-                roots
-                    .add(cert)
-                    .map_err(|e| Error::config(&format!("tlsOptions.ca[{i}]"), format!("not a usable CA certificate: {e}")))?;
+                roots.add(cert).map_err(|e| Error::config(&format!("tlsOptions.ca[{i}]"), format!("not a usable CA certificate: {e}")))?;
                 found += 1;
             }
             if found == 0 {
@@ -45,10 +43,7 @@ pub fn client_config(opts: &TlsOptions) -> Result<Arc<ClientConfig>, Error> {
         }
         builder.with_root_certificates(roots).with_no_client_auth()
     } else {
-        builder
-            .dangerous()
-            .with_custom_certificate_verifier(Arc::new(AcceptAnyCertificate(provider)))
-            .with_no_client_auth()
+        builder.dangerous().with_custom_certificate_verifier(Arc::new(AcceptAnyCertificate(provider))).with_no_client_auth()
     };
     Ok(Arc::new(config))
 }

@@ -114,7 +114,12 @@ impl From<&Capabilities> for CapabilitiesView {
 #[serde(tag = "type", rename_all = "camelCase")]
 pub enum EventView {
     #[serde(rename_all = "camelCase")]
-    Ready { capabilities: CapabilitiesView, tls: Option<TlsView>, auth: Option<&'static str>, transcript: Vec<String> },
+    Ready {
+        capabilities: CapabilitiesView,
+        tls: Option<TlsView>,
+        auth: Option<&'static str>,
+        transcript: Vec<String>,
+    },
     #[serde(rename_all = "camelCase")]
     Sent {
         id: u64,
@@ -126,8 +131,14 @@ pub enum EventView {
         response: String,
         transcript: Vec<String>,
     },
-    MessageFailed { id: u64, error: ErrorView },
-    Failed { error: ErrorView, unsent: Vec<u64> },
+    MessageFailed {
+        id: u64,
+        error: ErrorView,
+    },
+    Failed {
+        error: ErrorView,
+        unsent: Vec<u64>,
+    },
     Closed,
 }
 

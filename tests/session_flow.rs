@@ -184,7 +184,9 @@ fn a_refused_message_does_not_disturb_the_one_riding_behind_it() {
     s.expect("two\r\n.\r\n");
     s.say("250 queued\r\n");
     let events = s.events();
-    assert!(matches!(&events[0], Event::MessageFailed { id, error } if *id == first && error.code == Code::Message && error.response_code == Some(554)));
+    assert!(
+        matches!(&events[0], Event::MessageFailed { id, error } if *id == first && error.code == Code::Message && error.response_code == Some(554))
+    );
     assert!(matches!(&events[1], Event::Sent(sent) if sent.id == second));
 }
 
@@ -381,12 +383,9 @@ fn international_addresses_need_smtputf8() {
 #[test]
 fn envelope_addresses_that_could_inject_commands_are_refused() {
     let mut s = Script::ready(plain_config(), &["PIPELINING"]);
-    for (from, to) in [
-        ("a@x.test>\r\nRSET", "b@y.test"),
-        ("a@x.test", "b@y.test>\r\nDATA"),
-        ("a@x.test", "b@y.test> NOTIFY=NEVER"),
-        ("a@x.test", ""),
-    ] {
+    for (from, to) in
+        [("a@x.test>\r\nRSET", "b@y.test"), ("a@x.test", "b@y.test>\r\nDATA"), ("a@x.test", "b@y.test> NOTIFY=NEVER"), ("a@x.test", "")]
+    {
         let envelope = wasmtp::message::Envelope { from: from.into(), to: vec![to.into()] };
         let error = s.client.send(s.now, envelope, b"x".to_vec()).unwrap_err();
         assert_eq!(error.code, Code::Envelope, "{from:?} {to:?}");

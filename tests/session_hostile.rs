@@ -90,7 +90,8 @@ fn input_after_the_session_closed_is_ignored() {
 }
 
 /// A full session's server side, to be cut into arbitrary reads.
-const SCRIPT: &str = "220-mx.test ESMTP\r\n220 hi\r\n250-mx.test\r\n250-PIPELINING\r\n250 AUTH PLAIN\r\n235 2.7.0 ok\r\n250 Ok\r\n250 Ok\r\n354 go\r\n";
+const SCRIPT: &str =
+    "220-mx.test ESMTP\r\n220 hi\r\n250-mx.test\r\n250-PIPELINING\r\n250 AUTH PLAIN\r\n235 2.7.0 ok\r\n250 Ok\r\n250 Ok\r\n354 go\r\n";
 
 fn run_split(cuts: &[usize]) -> (Vec<u8>, usize) {
     let mut config = with_auth(plain_config(), AuthMethod::Plain, "u", "p");

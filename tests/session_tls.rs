@@ -43,7 +43,10 @@ fn implicit_tls_from_the_first_byte() {
     let cert = tls.certificate.expect("certificate");
     assert_eq!(cert.subject, "CN=localhost");
     assert_eq!(cert.issuer, "CN=wasmtp scripted CA");
-    assert!(ready.transcript.iter().any(|l| l.starts_with("* TLS established: TLSv1.3 TLS13_") && l.contains("certificate subject CN=localhost")));
+    assert!(ready
+        .transcript
+        .iter()
+        .any(|l| l.starts_with("* TLS established: TLSv1.3 TLS13_") && l.contains("certificate subject CN=localhost")));
     // A message goes through the encrypted connection.
     s.send("a@x.test", &["b@y.test"], "over TLS");
     s.expect("MAIL FROM:<a@x.test>\r\nRCPT TO:<b@y.test>\r\nDATA\r\n");
