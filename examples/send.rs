@@ -18,7 +18,7 @@ use std::net::{TcpStream, ToSocketAddrs};
 use std::process::ExitCode;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use wasmtp::address::Mailbox;
+use wasmtp::address::{Address, Mailbox};
 use wasmtp::config::{Auth, AuthMethod, Config, TlsMode};
 use wasmtp::message::Message;
 use wasmtp::{Client, ConnectFailure, Event};
@@ -77,7 +77,7 @@ fn run() -> Result<(), String> {
     config.transcript = get("transcript").is_some();
 
     let from = Mailbox::new(None, &get("from").ok_or("--from is required")?)?;
-    let to = flags.iter().filter(|(n, _)| n == "to").map(|(_, v)| Mailbox::new(None, v)).collect::<Result<Vec<_>, _>>()?;
+    let to = flags.iter().filter(|(n, _)| n == "to").map(|(_, v)| Mailbox::new(None, v).map(Address::Mailbox)).collect::<Result<Vec<_>, _>>()?;
     let message = Message { from: Some(from), to, subject: get("subject"), text: get("text"), ..Message::default() };
     let unix_ms = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64);
     let composed = message.compose(unix_ms, &mut wasmtp::random::fill).map_err(|e| e.hint)?;
@@ -88,7 +88,7 @@ fn run() -> Result<(), String> {
     let now = || start.elapsed().as_millis() as u64;
     let mut client = Client::new(config, now()).map_err(|e| e.hint)?;
     let port = client.config().effective_port();
-    client.send(now(), composed.envelope, composed.bytes).map_err(|e| e.hint)?;
+    client.send(now(), composed.envelope, composed.body).map_err(|e| e.hint)?;
     client.quit(now());
     let connect_timeout = Duration::from_millis(client.config().timeouts.connect);
     let mut socket = match (host.as_str(), port).to_socket_addrs() {
@@ -134,7 +134,7 @@ fn run() -> Result<(), String> {
                     print_lines(&error.transcript);
                     outcome = Err(format!("{error}\n{}", error.hint));
                 }
-                Event::Closed => {}
+                Event::Progress { .. } | Event::Closed => {}
             }
         }
         let Some(socket) = socket.as_mut().filter(|_| !client.is_closed()) else { break };

@@ -185,6 +185,27 @@ pub fn needs_smtputf8() -> Error {
         .because("This server cannot take international (non-ASCII) addresses.")
 }
 
+pub fn needs_8bitmime() -> Error {
+    Error::new(Code::Message, Stage::Mail, "the message has 8-bit data and the server does not offer 8BITMIME")
+        .because("This server only takes 7-bit messages; send the content encoded (quoted-printable or base64) instead of raw 8-bit.")
+}
+
+pub fn needs_binarymime() -> Error {
+    Error::new(Code::Message, Stage::Mail, "the message has binary data (NUL or lines over 998 octets) and the server does not offer CHUNKING with BINARYMIME")
+        .because("The message cannot go to this server as it is: encode binary content (base64) or keep lines under 998 octets.")
+}
+
+pub fn requiretls_unavailable(encrypted: bool) -> Error {
+    let why = if encrypted { "the server does not offer REQUIRETLS" } else { "the connection is not encrypted" };
+    Error::new(Code::Message, Stage::Mail, format!("the message requires TLS on every hop (REQUIRETLS) but {why}"))
+        .because("The message asked for REQUIRETLS, which needs an encrypted connection to a server offering that extension.")
+}
+
+pub fn dsn_unavailable() -> Error {
+    Error::new(Code::Message, Stage::Mail, "delivery status notifications were asked for but the server does not offer DSN")
+        .because("This server cannot take the dsn option; send without it or through a server that offers DSN.")
+}
+
 pub fn bad_address(stage: Stage, detail: &str) -> Error {
     let setting = if stage == Stage::Mail { From } else { To };
     Error::new(Code::Envelope, stage, detail.to_string()).suspect(&[setting]).because(format!("An address is not valid: {detail}."))

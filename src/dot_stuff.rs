@@ -7,17 +7,19 @@
 pub struct DotStuffer {
     at_line_start: bool,
     pending_cr: bool,
-}
-
-impl Default for DotStuffer {
-    fn default() -> Self {
-        DotStuffer { at_line_start: true, pending_cr: false }
-    }
+    /// False for BDAT: line ends only, no dots, no terminating ".".
+    dots: bool,
 }
 
 impl DotStuffer {
+    /// For DATA.
     pub fn new() -> DotStuffer {
-        DotStuffer::default()
+        DotStuffer { at_line_start: true, pending_cr: false, dots: true }
+    }
+
+    /// For BDAT: only normalises line ends (and ends with a CRLF).
+    pub fn line_ends_only() -> DotStuffer {
+        DotStuffer { dots: false, ..DotStuffer::new() }
     }
 
     /// Encodes one chunk of the body, appending to `out`.
@@ -39,7 +41,7 @@ impl DotStuffer {
                     self.at_line_start = true;
                 }
                 _ => {
-                    if self.at_line_start && b == b'.' {
+                    if self.dots && self.at_line_start && b == b'.' {
                         out.push(b'.');
                     }
                     out.push(b);
@@ -56,7 +58,9 @@ impl DotStuffer {
         }
         self.pending_cr = false;
         self.at_line_start = true;
-        out.extend_from_slice(b".\r\n");
+        if self.dots {
+            out.extend_from_slice(b".\r\n");
+        }
     }
 }
 

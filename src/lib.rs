@@ -26,7 +26,7 @@
 //! use std::net::TcpStream;
 //! use std::time::{Duration, Instant};
 //!
-//! use wasmtp::address::Mailbox;
+//! use wasmtp::address::{Address, Mailbox};
 //! use wasmtp::config::{Auth, AuthMethod, Config, TlsMode};
 //! use wasmtp::message::Message;
 //! use wasmtp::{Client, Event};
@@ -48,14 +48,14 @@
 //!
 //!     let message = Message {
 //!         from: Some(Mailbox::new(Some("Me"), "me@example.com")?),
-//!         to: vec![Mailbox::new(None, "you@example.org")?],
+//!         to: vec![Address::Mailbox(Mailbox::new(None, "you@example.org")?)],
 //!         subject: Some("Hello".into()),
 //!         text: Some("Sent by wasmtp.\n".into()),
 //!         ..Message::default()
 //!     };
 //!     let unix_ms = 1_767_225_600_000; // the Date header's time
 //!     let composed = message.compose(unix_ms, &mut wasmtp::random::fill)?;
-//!     client.send(now(), composed.envelope, composed.bytes)?; // queued until ready
+//!     client.send(now(), composed.envelope, composed.body)?; // queued until ready
 //!     client.quit(now()); // after the queued message
 //!
 //!     let mut socket = TcpStream::connect(("smtp.example.com", 587))?;
@@ -72,7 +72,7 @@
 //!                 Event::MessageFailed { error, .. } | Event::Failed { error, .. } => {
 //!                     eprintln!("{error}\n{}", error.hint);
 //!                 }
-//!                 Event::Closed => {}
+//!                 Event::Progress { .. } | Event::Closed => {}
 //!             }
 //!         }
 //!         if client.is_closed() {
@@ -119,13 +119,19 @@ pub mod address;
 pub mod capabilities;
 pub mod certificate;
 pub mod config;
+pub mod body;
 mod date;
 mod diagnosis;
+pub mod dkim;
 mod dot_stuff;
+pub mod dsn;
 pub mod error;
 pub mod header;
+pub mod mail_options;
 pub mod message;
+pub mod mime;
 pub mod options;
+mod params;
 pub mod random;
 pub mod reply;
 pub mod sasl;
@@ -133,6 +139,7 @@ mod session;
 mod tls;
 mod tls_config;
 mod transcript;
+mod transfer;
 pub mod views;
 #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
 mod wasm;

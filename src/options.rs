@@ -1,50 +1,23 @@
-//! The JavaScript shapes of options and messages, read with serde into the
-//! core's types. Field names follow nodemailer's; the plug-in's spellings
-//! (`BeforeConnect`, `AfterConnect`, `None`) and nodemailer's `secure`,
-//! `requireTLS` and `ignoreTLS` are accepted. A bad field is an `ECONFIG`
-//! error naming its path (`auth.method: expected one of ...`).
+//! The JavaScript shape of transport options, read with serde into the
+//! core's [`Config`]. Field names follow nodemailer's; the plug-in's
+//! spellings (`BeforeConnect`, `AfterConnect`, `None`) and nodemailer's
+//! `secure`, `requireTLS` and `ignoreTLS` are accepted. A bad field is an
+//! `ECONFIG` error naming its path (`auth.method: expected one of ...`).
+//! Messages are read by [`crate::mail_options`].
 
 use std::collections::BTreeMap;
 
 use serde::de::{self, Deserializer};
 use serde::Deserialize;
 
-use crate::address::{parse_list, Mailbox};
 use crate::config::{Auth, AuthMethod, Config, TlsMode, TlsOptions, TlsVersion};
-use crate::error::{Code, Error, Setting, Stage};
-use crate::message::{Envelope, Message};
+use crate::error::Error;
 
 /// Reads transport options from any serde deserializer (a JS value in the
 /// wasm build, JSON in tests).
 pub fn read_config<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Config, Error> {
     let raw: RawOptions = serde_path_to_error::deserialize(deserializer).map_err(path_error)?;
     raw.into_config()
-}
-
-/// Reads a message (the argument of `sendMail`).
-pub fn read_message<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Message, Error> {
-    let raw: RawMessage = serde_path_to_error::deserialize(deserializer).map_err(path_error)?;
-    raw.into_message()
-}
-
-/// The `sendMail` fields this version composes. Anything else is refused
-/// (see [`check_message_fields`]) rather than silently left out.
-pub const MESSAGE_FIELDS: &[&str] = &["from", "to", "cc", "bcc", "replyTo", "subject", "text", "headers", "messageId", "envelope"];
-
-/// Refuses a message field this version would drop (e.g. `html` or
-/// `attachments`): a message must never go out other than as described.
-/// `fields` are the names whose values are set (not undefined or null).
-pub fn check_message_fields<'a>(fields: impl IntoIterator<Item = &'a str>) -> Result<(), Error> {
-    for field in fields {
-        if !MESSAGE_FIELDS.contains(&field) {
-            let problem =
-                format!("{field}: this field is not supported by this version of wasmtp, and the message would go out without it");
-            return Err(
-                Error::new(Code::Message, Stage::Data, problem.clone()).because(format!("The message cannot be sent as given: {problem}."))
-            );
-        }
-    }
-    Ok(())
 }
 
 fn path_error<E: std::fmt::Display>(e: serde_path_to_error::Error<E>) -> Error {
@@ -179,13 +152,13 @@ impl<'de> Deserialize<'de> for TlsVersionName {
 
 #[derive(Deserialize)]
 #[serde(untagged, expecting = "expected a string or an array of strings")]
-enum OneOrMany {
+pub(crate) enum OneOrMany {
     One(String),
     Many(Vec<String>),
 }
 
 impl OneOrMany {
-    fn into_vec(self) -> Vec<String> {
+    pub(crate) fn into_vec(self) -> Vec<String> {
         match self {
             OneOrMany::One(s) => vec![s],
             OneOrMany::Many(v) => v,
@@ -254,132 +227,13 @@ impl RawOptions {
     }
 }
 
-/// An address as users give it: `"Name <a@b>"` or `{ name, address }`.
-#[derive(Deserialize)]
-#[serde(untagged, expecting = "expected an address string or an object { name, address }")]
-enum RawAddress {
-    Text(String),
-    Object { name: Option<String>, address: String },
-}
-
-/// One address, a comma-separated string, or an array of either.
-#[derive(Deserialize)]
-#[serde(untagged, expecting = "expected an address, a comma-separated list, or an array of addresses")]
-enum RawAddressList {
-    One(RawAddress),
-    Many(Vec<RawAddress>),
-}
-
-#[derive(Deserialize)]
-#[serde(untagged, expecting = "expected an object of header names to values, or an array of { key, value }")]
-enum RawHeaders {
-    Map(BTreeMap<String, OneOrMany>),
-    List(Vec<RawHeader>),
-}
-
-#[derive(Deserialize)]
-struct RawHeader {
-    key: String,
-    value: String,
-}
-
-#[derive(Deserialize)]
-struct RawEnvelope {
-    from: Option<String>,
-    to: Option<RawAddressList>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct RawMessage {
-    from: Option<RawAddress>,
-    to: Option<RawAddressList>,
-    cc: Option<RawAddressList>,
-    bcc: Option<RawAddressList>,
-    reply_to: Option<RawAddressList>,
-    subject: Option<String>,
-    text: Option<String>,
-    headers: Option<RawHeaders>,
-    message_id: Option<String>,
-    envelope: Option<RawEnvelope>,
-}
-
-fn address_error(path: &str, problem: String) -> Error {
-    let setting = if path == "from" || path == "envelope.from" { Setting::From } else { Setting::To };
-    let stage = if setting == Setting::From { Stage::Mail } else { Stage::Rcpt };
-    Error::new(Code::Envelope, stage, format!("{path}: {problem}"))
-        .suspect(&[setting])
-        .because(format!("The address in {path} is not valid: {problem}."))
-}
-
-fn mailboxes(path: &str, list: Option<RawAddressList>) -> Result<Vec<Mailbox>, Error> {
-    let items = match list {
-        None => return Ok(Vec::new()),
-        Some(RawAddressList::One(a)) => vec![a],
-        Some(RawAddressList::Many(v)) => v,
-    };
-    let mut out = Vec::new();
-    for item in items {
-        match item {
-            RawAddress::Text(t) => out.extend(parse_list(&t).map_err(|e| address_error(path, e))?),
-            RawAddress::Object { name, address } => {
-                out.push(Mailbox::new(name.as_deref(), address.trim()).map_err(|e| address_error(path, e))?)
-            }
-        }
-    }
-    Ok(out)
-}
-
-impl RawMessage {
-    fn into_message(self) -> Result<Message, Error> {
-        let from = mailboxes("from", self.from.map(RawAddressList::One))?;
-        if from.len() > 1 {
-            return Err(address_error("from", "must be one address".into()));
-        }
-        let headers = match self.headers {
-            None => Vec::new(),
-            Some(RawHeaders::Map(map)) => {
-                map.into_iter().flat_map(|(k, v)| v.into_vec().into_iter().map(move |v| (k.clone(), v))).collect()
-            }
-            Some(RawHeaders::List(list)) => list.into_iter().map(|h| (h.key, h.value)).collect(),
-        };
-        let envelope = match self.envelope {
-            None => None,
-            Some(e) => {
-                let from = e.from.unwrap_or_default();
-                let from = match parse_list(&from).map_err(|p| address_error("envelope.from", p))?.pop() {
-                    Some(m) => m.address,
-                    None => String::new(),
-                };
-                let to = mailboxes("envelope.to", e.to)?.into_iter().map(|m| m.address).collect();
-                Some(Envelope { from, to })
-            }
-        };
-        Ok(Message {
-            from: from.into_iter().next(),
-            to: mailboxes("to", self.to)?,
-            cc: mailboxes("cc", self.cc)?,
-            bcc: mailboxes("bcc", self.bcc)?,
-            reply_to: mailboxes("replyTo", self.reply_to)?,
-            subject: self.subject,
-            text: self.text,
-            headers,
-            message_id: self.message_id,
-            envelope,
-        })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Code;
 
     fn config(json: &str) -> Result<Config, Error> {
         read_config(&mut serde_json::Deserializer::from_str(json))
-    }
-
-    fn message(json: &str) -> Result<Message, Error> {
-        read_message(&mut serde_json::Deserializer::from_str(json))
     }
 
     #[test]
@@ -412,34 +266,5 @@ mod tests {
         assert!(e.message.starts_with("host: is required"), "{}", e.message);
         let e = config(r#"{"host":"h","tlsOptions":{"ca":[1]}}"#).unwrap_err();
         assert!(e.message.starts_with("tlsOptions.ca"), "{}", e.message);
-    }
-
-    #[test]
-    fn messages_in_every_address_shape() {
-        let m = message(
-            r#"{"from":{"name":"Ann","address":"ann@x.org"},"to":"b@x.org, C <c@x.org>","cc":["d@x.org",{"address":"e@x.org"}],
-                "bcc":"f@x.org","subject":"s","text":"t","headers":{"X-A":"1","X-B":["2","3"]}}"#,
-        )
-        .unwrap();
-        assert_eq!(m.from.unwrap().name.as_deref(), Some("Ann"));
-        assert_eq!(m.to.len(), 2);
-        assert_eq!(m.cc.len(), 2);
-        assert_eq!(m.headers, [("X-A".into(), "1".into()), ("X-B".into(), "2".into()), ("X-B".into(), "3".into())]);
-        let e = message(r#"{"from":"a@x.org","to":"not an address"}"#).unwrap_err();
-        assert_eq!(e.code, Code::Envelope);
-        assert!(e.message.starts_with("to:"));
-        let e = message(r#"{"from":"a@x.org","to":"b@x.org\r\nRCPT TO:<c@y.org>"}"#).unwrap_err();
-        assert_eq!(e.code, Code::Envelope);
-        let e = message(r#"{"from":"a@x.org","to":5}"#).unwrap_err();
-        assert_eq!(e.code, Code::Config);
-        assert!(e.message.starts_with("to: expected an address"), "{}", e.message);
-    }
-
-    #[test]
-    fn unknown_message_fields_are_refused_not_dropped() {
-        assert!(check_message_fields(["from", "to", "text", "headers"]).is_ok());
-        let e = check_message_fields(["from", "html"]).unwrap_err();
-        assert_eq!(e.code, Code::Message);
-        assert!(e.message.starts_with("html: "), "{}", e.message);
     }
 }

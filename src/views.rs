@@ -120,6 +120,11 @@ pub enum EventView {
         auth: Option<&'static str>,
         transcript: Vec<String>,
     },
+    Progress {
+        id: u64,
+        written: u64,
+        total: Option<u64>,
+    },
     #[serde(rename_all = "camelCase")]
     Sent {
         id: u64,
@@ -161,6 +166,7 @@ impl From<&Event> for EventView {
                 response: s.response.clone(),
                 transcript: s.transcript.clone(),
             },
+            Event::Progress { id, written, total } => EventView::Progress { id: id.0, written: *written, total: *total },
             Event::MessageFailed { id, error } => EventView::MessageFailed { id: id.0, error: error.into() },
             Event::Failed { error, unsent } => EventView::Failed { error: error.into(), unsent: unsent.iter().map(|i| i.0).collect() },
             Event::Closed => EventView::Closed,

@@ -6,9 +6,11 @@
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+use crate::dkim::Dkim;
 use crate::error::Error;
-use crate::options::{check_message_fields, read_config, read_message};
-use crate::session::{Client, ConnectFailure, Millis};
+use crate::mail_options::{check_message_fields, read_dkim, read_message};
+use crate::options::read_config;
+use crate::session::{Client, ConnectFailure, MessageId, Millis};
 use crate::views::{ErrorView, EventView};
 
 /// Most bytes one `poll` hands out (the socket's back-pressure decides when to ask again).
@@ -38,6 +40,14 @@ struct Queued {
     message_id: String,
     envelope_from: String,
     envelope_to: Vec<String>,
+    /// The body's size before dot-stuffing, when no stream makes it unknown.
+    size: Option<u64>,
+}
+
+#[derive(Serialize)]
+struct Wants {
+    id: u64,
+    slot: usize,
 }
 
 #[derive(Serialize)]
@@ -51,6 +61,8 @@ struct Endpoint {
 #[wasm_bindgen]
 pub struct Session {
     client: Client,
+    /// The transport's `dkim` option: signs messages without their own.
+    dkim: Option<Dkim>,
 }
 
 #[wasm_bindgen]
@@ -58,9 +70,11 @@ impl Session {
     /// Reads the options; throws an ECONFIG error object when they are invalid.
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue, now: f64) -> Result<Session, JsValue> {
+        let dkim_value = js_sys::Reflect::get(&options, &"dkim".into()).unwrap_or(JsValue::UNDEFINED);
+        let dkim = read_dkim(serde_wasm_bindgen::Deserializer::from(dkim_value)).map_err(|e| error_js(&e))?;
         let config = read_config(serde_wasm_bindgen::Deserializer::from(options)).map_err(|e| error_js(&e))?;
         let client = Client::new(config, ms(now)).map_err(|e| error_js(&e))?;
-        Ok(Session { client })
+        Ok(Session { client, dkim })
     }
 
     /// `{ host, port, name }` with defaults applied: where the adapter connects.
@@ -111,20 +125,41 @@ impl Session {
                 .collect();
             check_message_fields(set.iter().map(String::as_str)).map_err(|e| error_js(&e))?;
         }
-        let message = read_message(serde_wasm_bindgen::Deserializer::from(message)).map_err(|e| error_js(&e))?;
+        let mut message = read_message(serde_wasm_bindgen::Deserializer::from(message)).map_err(|e| error_js(&e))?;
+        if message.dkim.is_none() {
+            message.dkim = self.dkim.clone();
+        }
         let composed = message.compose(date as i64, &mut crate::random::fill).map_err(|e| error_js(&e))?;
         let envelope_from = composed.envelope.from.clone();
         let envelope_to = composed.envelope.to.clone();
-        let id = self.client.send(ms(now), composed.envelope, composed.bytes).map_err(|e| error_js(&e))?;
-        Ok(to_js(&Queued { id: id.0, message_id: composed.message_id, envelope_from, envelope_to }))
+        let size = composed.body.size();
+        let id = self.client.send(ms(now), composed.envelope, composed.body).map_err(|e| error_js(&e))?;
+        Ok(to_js(&Queued { id: id.0, message_id: composed.message_id, envelope_from, envelope_to, size }))
+    }
+
+    /// One chunk of stream `slot` of message `id` (after `poll` asked for it).
+    pub fn supply(&mut self, id: f64, slot: usize, chunk: Vec<u8>, now: f64) {
+        self.client.supply(ms(now), MessageId(id as u64), slot, chunk);
+    }
+
+    #[wasm_bindgen(js_name = supplyEnd)]
+    pub fn supply_end(&mut self, id: f64, slot: usize, now: f64) {
+        self.client.supply_end(ms(now), MessageId(id as u64), slot);
+    }
+
+    #[wasm_bindgen(js_name = supplyFailed)]
+    pub fn supply_failed(&mut self, id: f64, slot: usize, reason: &str, now: f64) {
+        self.client.supply_failed(ms(now), MessageId(id as u64), slot, reason);
     }
 
     pub fn quit(&mut self, now: f64) {
         self.client.quit(ms(now));
     }
 
-    /// `{ events, transmit, deadline, closed }`: every pending event; when
-    /// `writable`, up to 256 KiB to write (or null); the next deadline (ms) or null.
+    /// `{ events, transmit, wants, deadline, closed }`: every pending event;
+    /// when `writable`, up to 256 KiB to write (or null); the stream chunk
+    /// the body writer waits for (`{ id, slot }`, or null); the next
+    /// deadline (ms) or null.
     pub fn poll(&mut self, now: f64, writable: bool) -> JsValue {
         let now = ms(now);
         let out = js_sys::Object::new();
@@ -146,6 +181,8 @@ impl Session {
         let deadline = self.client.poll_timeout().map_or(JsValue::NULL, |d| JsValue::from_f64(d as f64));
         let _ = js_sys::Reflect::set(&out, &"events".into(), &events);
         let _ = js_sys::Reflect::set(&out, &"transmit".into(), &transmit);
+        let wants = self.client.wants_stream().map_or(JsValue::NULL, |(id, slot)| to_js(&Wants { id: id.0, slot }));
+        let _ = js_sys::Reflect::set(&out, &"wants".into(), &wants);
         let _ = js_sys::Reflect::set(&out, &"deadline".into(), &deadline);
         let _ = js_sys::Reflect::set(&out, &"closed".into(), &self.client.is_closed().into());
         out.into()

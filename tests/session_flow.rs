@@ -312,7 +312,8 @@ fn quit_after_queued_messages_and_closed_event() {
     assert!(matches!(events.as_slice(), [Event::Sent(_), Event::Closed]), "{events:?}");
     assert!(s.client.is_closed());
     assert_eq!(s.client.poll_timeout(), None);
-    let error = s.client.send(s.now, wasmtp::message::Envelope { from: "a@x.test".into(), to: vec!["b@y.test".into()] }, vec![]);
+    let envelope = wasmtp::message::Envelope { from: "a@x.test".into(), to: vec!["b@y.test".into()], ..Default::default() };
+    let error = s.client.send(s.now, envelope, wasmtp::body::Body::default());
     assert_eq!(error.unwrap_err().code, Code::Connection);
 }
 
@@ -386,8 +387,8 @@ fn envelope_addresses_that_could_inject_commands_are_refused() {
     for (from, to) in
         [("a@x.test>\r\nRSET", "b@y.test"), ("a@x.test", "b@y.test>\r\nDATA"), ("a@x.test", "b@y.test> NOTIFY=NEVER"), ("a@x.test", "")]
     {
-        let envelope = wasmtp::message::Envelope { from: from.into(), to: vec![to.into()] };
-        let error = s.client.send(s.now, envelope, b"x".to_vec()).unwrap_err();
+        let envelope = wasmtp::message::Envelope { from: from.into(), to: vec![to.into()], ..Default::default() };
+        let error = s.client.send(s.now, envelope, wasmtp::body::Body::from_bytes(b"x".to_vec())).unwrap_err();
         assert_eq!(error.code, Code::Envelope, "{from:?} {to:?}");
     }
     s.expect_silence();

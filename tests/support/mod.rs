@@ -12,6 +12,7 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use rustls::{ServerConfig, ServerConnection};
 use wasmtp::config::{Auth, AuthMethod, Config, TlsMode};
 use wasmtp::error::Error;
+use wasmtp::body::Body;
 use wasmtp::message::Envelope;
 use wasmtp::{Client, Event, MessageId};
 
@@ -73,6 +74,8 @@ pub struct Script {
     received: Vec<u8>,
     /// Set when the rustls server refused the client's TLS records.
     pub server_tls_error: Option<rustls::Error>,
+    /// Progress events seen by [`Script::events`]: (message, written, total).
+    pub progress: Vec<(MessageId, u64, Option<u64>)>,
 }
 
 impl Script {
@@ -86,7 +89,7 @@ impl Script {
     /// A session before the TCP connection.
     pub fn new(config: Config) -> Script {
         let client = Client::new(config, 1_000).expect("valid config");
-        Script { client, now: 1_000, tls: None, received: Vec::new(), server_tls_error: None }
+        Script { client, now: 1_000, tls: None, received: Vec::new(), server_tls_error: None, progress: Vec::new() }
     }
 
     /// A session greeted with a plain EHLO answered by `ehlo_lines`
@@ -200,9 +203,17 @@ impl Script {
         matches!(tls.reader().read(&mut [0u8; 1]), Ok(0))
     }
 
+    /// The events since the last call, except progress reports (kept in `progress`).
     pub fn events(&mut self) -> Vec<Event> {
         self.pump();
-        std::iter::from_fn(|| self.client.poll_event()).collect()
+        let mut events = Vec::new();
+        while let Some(event) = self.client.poll_event() {
+            match event {
+                Event::Progress { id, written, total } => self.progress.push((id, written, total)),
+                other => events.push(other),
+            }
+        }
+        events
     }
 
     /// The one connection-level failure among the events.
@@ -229,8 +240,8 @@ impl Script {
     }
 
     pub fn send(&mut self, from: &str, to: &[&str], body: &str) -> MessageId {
-        let envelope = Envelope { from: from.into(), to: to.iter().map(|t| t.to_string()).collect() };
-        self.client.send(self.now, envelope, body.as_bytes().to_vec()).expect("message accepted for sending")
+        let envelope = Envelope { from: from.into(), to: to.iter().map(|t| t.to_string()).collect(), ..Envelope::default() };
+        self.client.send(self.now, envelope, Body::from_bytes(body.as_bytes().to_vec())).expect("message accepted for sending")
     }
 }
 

@@ -30,13 +30,14 @@ use base64::Engine;
 use rustls::ClientConfig;
 use rustls_pki_types::ServerName;
 
-use crate::address::check_address;
 use crate::capabilities::Capabilities;
 use crate::config::{AuthMethod, Config, TlsMode};
 use crate::diagnosis;
-use crate::dot_stuff::DotStuffer;
 use crate::error::{Code, Error, Setting, Stage};
 use crate::message::Envelope;
+use transaction::{BodyWriter, Expect, Transaction};
+
+mod transaction;
 use crate::reply::{Reply, ReplyParser};
 use crate::sasl::{CramMd5, Login, Mechanism, Plain, XOAuth2};
 use crate::tls::{TlsInfo, TlsLayer};
@@ -46,8 +47,6 @@ use crate::transcript::Transcript;
 /// Milliseconds from an origin the driver chooses (monotonic).
 pub type Millis = u64;
 
-/// How much message data is encoded per [`Client::poll_transmit`] call.
-const BODY_CHUNK: usize = 64 * 1024;
 
 /// Identifies a message given to [`Client::send`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -89,6 +88,13 @@ pub struct Sent {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Event {
     Ready(Ready),
+    /// Part of a message body was written: `written` bytes (before
+    /// dot-stuffing) of `total`, when known (no stream attachment).
+    Progress {
+        id: MessageId,
+        written: u64,
+        total: Option<u64>,
+    },
     Sent(Sent),
     /// One message failed; the connection is still usable.
     MessageFailed {
@@ -117,46 +123,6 @@ enum Phase {
     Ready,
     Quitting,
     Closed,
-}
-
-/// A reply the session waits for in `Ready`, in command order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Expect {
-    Rset,
-    Mail,
-    Rcpt(usize),
-    Data,
-    EndOfData,
-    Noop,
-}
-
-/// One message on its way through MAIL, RCPT, DATA and the final ".".
-struct Transaction {
-    id: MessageId,
-    envelope: Envelope,
-    body: Vec<u8>,
-    /// Commands not yet written (all are written at once with PIPELINING).
-    unsent: VecDeque<(String, Expect)>,
-    /// Replies still owed for written commands.
-    awaiting: usize,
-    mail_error: Option<Error>,
-    rcpt_answers: usize,
-    accepted: Vec<String>,
-    rejected: Vec<Error>,
-    /// Set once the server accepted DATA for a transaction that had already failed.
-    abandoned: bool,
-}
-
-impl Transaction {
-    fn viable(&self) -> bool {
-        self.mail_error.is_none() && (self.rcpt_answers < self.envelope.to.len() || !self.accepted.is_empty())
-    }
-}
-
-/// The message body being written after a 354.
-struct BodyWriter {
-    offset: usize,
-    stuffer: DotStuffer,
 }
 
 /// The SMTP client state machine. See the crate docs for the run loop.
@@ -381,39 +347,6 @@ impl Client {
         }
     }
 
-    /// Queues a message: `body` is the RFC 5322 message (any line ends; it is
-    /// dot-stuffed on the way out). Envelope errors are returned at once.
-    pub fn send(&mut self, now: Millis, envelope: Envelope, body: Vec<u8>) -> Result<MessageId, Error> {
-        if !self.can_send() {
-            return Err(self.finish_error(Error::new(Code::Connection, self.stage(), "the session is closing; open a new one")));
-        }
-        if !envelope.from.is_empty() {
-            check_address(&envelope.from).map_err(|e| self.finish_error(diagnosis::bad_address(Stage::Mail, &e)))?;
-        }
-        if envelope.to.is_empty() {
-            return Err(self.finish_error(diagnosis::bad_address(Stage::Rcpt, "no recipients: set to, cc or bcc")));
-        }
-        for to in &envelope.to {
-            check_address(to).map_err(|e| self.finish_error(diagnosis::bad_address(Stage::Rcpt, &e)))?;
-        }
-        let id = MessageId(self.next_id);
-        self.next_id += 1;
-        self.queue.push_back(Transaction {
-            id,
-            envelope,
-            body,
-            unsent: VecDeque::new(),
-            awaiting: 0,
-            mail_error: None,
-            rcpt_answers: 0,
-            accepted: Vec::new(),
-            rejected: Vec::new(),
-            abandoned: false,
-        });
-        self.advance(now);
-        Ok(id)
-    }
-
     /// Sends NOOP when the session is ready and idle, to check that an
     /// open connection still works (a busy one evidently does). A refusal
     /// or a 421 fails the session like any other connection failure.
@@ -474,7 +407,7 @@ impl Client {
         match self.phase {
             Phase::Connecting => t.connect,
             Phase::Greeting | Phase::Handshake { starttls: false } => t.greeting,
-            Phase::Ready if self.body.is_some() || self.in_flight.front() == Some(&Expect::EndOfData) => t.data,
+            Phase::Ready if self.in_data() => t.data,
             _ => t.command,
         }
     }
@@ -489,9 +422,7 @@ impl Client {
             Phase::Auth => Stage::Auth,
             Phase::Quitting | Phase::Closed => Stage::Quit,
             Phase::Ready => match self.in_flight.front() {
-                Some(Expect::Rset | Expect::Mail | Expect::Noop) => Stage::Mail,
-                Some(Expect::Rcpt(_)) => Stage::Rcpt,
-                Some(Expect::Data | Expect::EndOfData) => Stage::Data,
+                Some(expect) => expect.stage(),
                 None if self.body.is_some() => Stage::Data,
                 None => Stage::Mail,
             },
@@ -727,260 +658,6 @@ impl Client {
                 ["CRAM-MD5", "LOGIN", "PLAIN"].into_iter().find(|m| offered.iter().any(|o| o == m))
             }
         })
-    }
-
-    /// Starts the next queued message when the session allows it, or QUIT
-    /// when everything is done and quit was asked for.
-    fn advance(&mut self, now: Millis) {
-        if self.phase != Phase::Ready {
-            return;
-        }
-        let pipelining = self.capabilities.as_ref().is_some_and(|c| c.pipelining);
-        while self.commanding.is_none() && self.body.is_none() {
-            if !pipelining && !self.in_flight.is_empty() {
-                return;
-            }
-            let Some(mut tx) = self.queue.pop_front() else { break };
-            if let Err(error) = self.prepare(&mut tx) {
-                let error = self.finish_error(error);
-                self.events.push_back(Event::MessageFailed { id: tx.id, error });
-                continue;
-            }
-            self.commanding = Some(tx);
-            self.write_commands(now);
-        }
-        if self.quit_requested && self.is_idle() {
-            self.send_quit(now);
-        }
-    }
-
-    /// Builds a message's commands; refuses what the server cannot take.
-    fn prepare(&mut self, tx: &mut Transaction) -> Result<(), Error> {
-        let caps = self.capabilities.clone().unwrap_or_default();
-        let mut params = String::new();
-        if caps.size.is_some() {
-            let size = tx.body.len() as u64;
-            if let Some(limit) = caps.size.filter(|l| *l > 0 && size > *l) {
-                return Err(diagnosis::too_large(size, limit));
-            }
-            params.push_str(&format!(" SIZE={size}"));
-        }
-        if tx.body.iter().any(|b| *b >= 0x80) && caps.eight_bit_mime {
-            params.push_str(" BODY=8BITMIME");
-        }
-        let international = !tx.envelope.from.is_ascii() || tx.envelope.to.iter().any(|t| !t.is_ascii());
-        if international {
-            if !caps.smtputf8 {
-                return Err(diagnosis::needs_smtputf8());
-            }
-            params.push_str(" SMTPUTF8");
-        }
-        if self.needs_rset {
-            self.needs_rset = false;
-            tx.unsent.push_back(("RSET".into(), Expect::Rset));
-        }
-        tx.unsent.push_back((format!("MAIL FROM:<{}>{params}", tx.envelope.from), Expect::Mail));
-        for (i, to) in tx.envelope.to.iter().enumerate() {
-            tx.unsent.push_back((format!("RCPT TO:<{to}>"), Expect::Rcpt(i)));
-        }
-        tx.unsent.push_back(("DATA".into(), Expect::Data));
-        Ok(())
-    }
-
-    /// Writes the current message's commands: all of them with PIPELINING,
-    /// else the next one, and only while the transaction can still succeed.
-    fn write_commands(&mut self, now: Millis) {
-        let pipelining = self.capabilities.as_ref().is_some_and(|c| c.pipelining);
-        let Some(tx) = self.commanding.as_mut() else { return };
-        let mut lines = Vec::new();
-        while let Some((line, expect)) = tx.unsent.front().cloned() {
-            if !pipelining && (tx.awaiting > 0 || !tx.viable()) {
-                break;
-            }
-            if expect == Expect::Data && !pipelining && tx.accepted.is_empty() {
-                break;
-            }
-            tx.unsent.pop_front();
-            tx.awaiting += 1;
-            lines.push((line, expect));
-            if !pipelining {
-                break;
-            }
-        }
-        for (line, expect) in lines {
-            self.in_flight.push_back(expect);
-            self.command(now, &line, None);
-        }
-    }
-
-    fn on_transaction_reply(&mut self, now: Millis, reply: Reply) {
-        let Some(expect) = self.in_flight.pop_front() else {
-            let error = if reply.code() == 421 {
-                diagnosis::service_closing(self.stage(), &reply)
-            } else {
-                diagnosis::protocol(self.stage(), &format!("reply without a command: {}", reply.summary()))
-            };
-            self.fail(error);
-            return;
-        };
-        if reply.code() == 421 {
-            let error = diagnosis::service_closing(self.stage_of(expect), &reply);
-            self.fail(error);
-            return;
-        }
-        match expect {
-            Expect::Rset => {
-                if !reply.is_positive() {
-                    let error = diagnosis::protocol(Stage::Mail, &format!("RSET refused: {}", reply.summary()));
-                    self.fail(error);
-                    return;
-                }
-                if let Some(tx) = self.commanding.as_mut() {
-                    tx.awaiting -= 1;
-                }
-            }
-            Expect::Mail => {
-                if let Some(tx) = self.commanding.as_mut() {
-                    tx.awaiting -= 1;
-                    if !reply.is_positive() {
-                        tx.mail_error = Some(diagnosis::sender_refused(&tx.envelope.from, &reply));
-                    }
-                }
-            }
-            Expect::Rcpt(i) => {
-                if let Some(tx) = self.commanding.as_mut() {
-                    tx.awaiting -= 1;
-                    tx.rcpt_answers += 1;
-                    let to = tx.envelope.to.get(i).cloned().unwrap_or_default();
-                    if reply.is_positive() {
-                        tx.accepted.push(to);
-                    } else {
-                        tx.rejected.push(diagnosis::recipient_refused(&to, &reply));
-                    }
-                }
-            }
-            Expect::Noop => {
-                if !reply.is_positive() {
-                    let error = diagnosis::protocol(Stage::Mail, &format!("NOOP refused: {}", reply.summary()));
-                    self.fail(error);
-                    return;
-                }
-            }
-            Expect::Data => self.on_data_reply(now, reply),
-            Expect::EndOfData => self.on_end_of_data_reply(reply),
-        }
-        self.settle_commanding(now);
-        self.advance(now);
-    }
-
-    fn stage_of(&self, expect: Expect) -> Stage {
-        match expect {
-            Expect::Rset | Expect::Mail | Expect::Noop => Stage::Mail,
-            Expect::Rcpt(_) => Stage::Rcpt,
-            Expect::Data | Expect::EndOfData => Stage::Data,
-        }
-    }
-
-    fn on_data_reply(&mut self, now: Millis, reply: Reply) {
-        let Some(tx) = self.commanding.as_mut() else { return };
-        tx.awaiting -= 1;
-        let viable = tx.viable();
-        if reply.code() == 354 {
-            if viable {
-                let size = tx.body.len();
-                self.transcript.client(&format!("<message data: {size} bytes>"));
-                self.body = Some(BodyWriter { offset: 0, stuffer: DotStuffer::new() });
-                self.wait_since = now;
-            } else {
-                // RFC 2920 §3.1: DATA accepted although nothing can be sent:
-                // end it with a lone "." and forget the transaction.
-                self.plain_out.extend_from_slice(b".\r\n");
-                self.transcript.client(".");
-                self.in_flight.push_back(Expect::EndOfData);
-                if let Some(mut tx) = self.commanding.take() {
-                    self.report_failure(&mut tx);
-                    tx.abandoned = true;
-                    self.finishing = Some(tx);
-                }
-            }
-        } else {
-            if viable {
-                tx.mail_error = Some(diagnosis::data_refused(&reply));
-            }
-            self.needs_rset = true;
-            if let Some(mut tx) = self.commanding.take() {
-                self.report_failure(&mut tx);
-            }
-        }
-    }
-
-    fn on_end_of_data_reply(&mut self, reply: Reply) {
-        let Some(tx) = self.finishing.take() else { return };
-        if tx.abandoned {
-            self.needs_rset = true;
-            return;
-        }
-        if reply.is_positive() {
-            let sent = Sent {
-                id: tx.id,
-                envelope: tx.envelope,
-                accepted: tx.accepted,
-                rejected: tx.rejected.into_iter().map(|e| self.finish_error(e)).collect(),
-                response: reply.summary(),
-                transcript: self.transcript.take(),
-            };
-            self.events.push_back(Event::Sent(sent));
-        } else {
-            let error = self.finish_error(diagnosis::message_refused(&reply));
-            self.events.push_back(Event::MessageFailed { id: tx.id, error });
-        }
-    }
-
-    /// After a reply: write the next command (without PIPELINING), or
-    /// report a transaction that can no longer succeed once all its replies are in.
-    fn settle_commanding(&mut self, now: Millis) {
-        let Some(tx) = self.commanding.as_ref() else { return };
-        if self.body.is_some() {
-            return;
-        }
-        let all_rcpts_answered = tx.rcpt_answers == tx.envelope.to.len();
-        let dead = !tx.viable() || (all_rcpts_answered && tx.accepted.is_empty());
-        if dead && tx.awaiting == 0 {
-            // MAIL may have opened a transaction: reset before the next message.
-            self.needs_rset = true;
-            if let Some(mut tx) = self.commanding.take() {
-                self.report_failure(&mut tx);
-            }
-        } else if !dead {
-            self.write_commands(now);
-        }
-    }
-
-    fn report_failure(&mut self, tx: &mut Transaction) {
-        let error = match tx.mail_error.take() {
-            Some(e) => e,
-            None => diagnosis::all_recipients_refused(&tx.rejected),
-        };
-        let error = self.finish_error(error);
-        self.events.push_back(Event::MessageFailed { id: tx.id, error });
-    }
-
-    fn write_body_chunk(&mut self, now: Millis) {
-        let Some(writer) = self.body.as_mut() else { return };
-        let Some(tx) = self.commanding.as_ref() else { return };
-        let end = (writer.offset + BODY_CHUNK).min(tx.body.len());
-        writer.stuffer.encode(&tx.body[writer.offset..end], &mut self.plain_out);
-        writer.offset = end;
-        self.wait_since = now;
-        if end == tx.body.len() {
-            writer.stuffer.finish(&mut self.plain_out);
-            self.transcript.client(".");
-            self.body = None;
-            self.in_flight.push_back(Expect::EndOfData);
-            self.finishing = self.commanding.take();
-            // The next message's commands ride in the same write (RFC 2920 §3.1).
-            self.advance(now);
-        }
     }
 
     fn send_quit(&mut self, now: Millis) {
