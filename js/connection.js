@@ -5,6 +5,7 @@
 // connect, write, report data/end/errors/drain, and close.
 
 import { SmtpError } from './errors.js';
+import { chunkReader } from './streams.js';
 
 const now = () => performance.now();
 
@@ -27,6 +28,7 @@ export class Connection {
   #pending = new Map();
   #setupTranscript = null;
   #quitting = false;
+  #reading = false;
   #wantsTranscript;
 
   constructor(session, adapter, wantsTranscript) {
@@ -75,16 +77,20 @@ export class Connection {
     return this.#ready.promise;
   }
 
-  /** Queues a message; resolves when the server accepted it. */
-  send(mail) {
+  /**
+   * Queues a message prepared by prepareMessage(); resolves when the
+   * server accepted it.
+   */
+  send({ mail, sources, onProgress }) {
     let queued;
     try {
       queued = this.#session.send(mail, now(), Date.now());
     } catch (thrown) {
+      release({ sources, readers: [] });
       return Promise.reject(new SmtpError(thrown));
     }
     const d = deferred();
-    this.#pending.set(queued.id, { ...d, queued });
+    this.#pending.set(queued.id, { ...d, queued, sources, readers: [], onProgress });
     this.#refWhileBusy();
     this.#pump();
     return d.promise;
@@ -110,11 +116,35 @@ export class Connection {
         this.#finish();
         return;
       }
+      if (out.wants && !this.#reading) this.#readChunk(out.wants);
       if (!out.transmit || !this.#writable) {
         this.#arm(out.deadline);
         return;
       }
     }
+  }
+
+  /** Reads the next chunk of a stream attachment the core waits for. */
+  #readChunk({ id, slot }) {
+    const p = this.#pending.get(id);
+    if (!p) return;
+    this.#reading = true;
+    p.readers[slot] ??= chunkReader(p.sources[slot]);
+    p.readers[slot].next().then(
+      (chunk) => {
+        this.#reading = false;
+        if (this.#done) return;
+        if (chunk === null) this.#session.supplyEnd(id, slot, now());
+        else this.#session.supply(id, slot, chunk, now());
+        this.#pump();
+      },
+      (err) => {
+        this.#reading = false;
+        if (this.#done) return;
+        this.#session.supplyFailed(id, slot, String(err?.message ?? err), now());
+        this.#pump();
+      },
+    );
   }
 
   #arm(deadline) {
@@ -155,9 +185,19 @@ export class Connection {
         this.#refWhileBusy();
         break;
       }
+      case 'progress': {
+        const p = this.#pending.get(event.id);
+        try {
+          p?.onProgress?.({ sent: event.written, total: event.total ?? null });
+        } catch {
+          // A failing progress callback must not break the send.
+        }
+        break;
+      }
       case 'sent': {
         const p = this.#pending.get(event.id);
         this.#pending.delete(event.id);
+        release(p);
         const info = {
           messageId: p.queued.messageId,
           envelope: { from: event.envelopeFrom, to: event.envelopeTo },
@@ -175,6 +215,7 @@ export class Connection {
       case 'messageFailed': {
         const p = this.#pending.get(event.id);
         this.#pending.delete(event.id);
+        if (p) release(p);
         p?.reject(this.#error(event.error));
         this.#refWhileBusy();
         break;
@@ -182,7 +223,10 @@ export class Connection {
       case 'failed': {
         const error = this.#error(event.error);
         this.#ready.reject(error);
-        for (const p of this.#pending.values()) p.reject(error);
+        for (const p of this.#pending.values()) {
+          release(p);
+          p.reject(error);
+        }
         this.#pending.clear();
         this.#closed.resolve();
         break;
@@ -193,7 +237,10 @@ export class Connection {
           hint: 'The connection closed before the message was sent.',
         });
         this.#ready.reject(error);
-        for (const p of this.#pending.values()) p.reject(error);
+        for (const p of this.#pending.values()) {
+          release(p);
+          p.reject(error);
+        }
         this.#pending.clear();
         this.#closed.resolve();
         break;
@@ -214,4 +261,13 @@ export class Connection {
     this.#socket?.close();
     this.#session.free();
   }
+}
+
+/** Stops every stream of a message that is done (sent, failed or abandoned). */
+function release({ sources, readers }) {
+  sources.forEach((source, slot) => {
+    if (readers[slot]) readers[slot].cancel();
+    else if (typeof source.destroy === 'function') source.destroy();
+    else source.cancel?.().catch?.(() => {});
+  });
 }

@@ -1,7 +1,9 @@
 // Entry point for Node.js (and Electron's main process).
 
 import { readFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import { basename } from 'node:path';
 
 import * as adapter from './adapters/node.js';
 import { makeApi } from './transport.js';
@@ -15,5 +17,14 @@ function defaultName() {
   return name.includes('.') ? name : '[127.0.0.1]';
 }
 
-export const { createTransport } = makeApi({ Session, adapter, defaultName });
+/** Attachments given by path are read as file streams (opened first, so a missing file fails before sending). */
+const files = {
+  async open(path) {
+    const handle = await open(path, 'r');
+    return handle.createReadStream({ highWaterMark: 64 * 1024 });
+  },
+  basename,
+};
+
+export const { createTransport } = makeApi({ Session, adapter, defaultName, files });
 export { SmtpError } from './errors.js';

@@ -4,8 +4,15 @@
 
 import { Connection } from './connection.js';
 import { SmtpError, toSmtpError } from './errors.js';
+import { prepareMessage } from './message.js';
 
-export function makeApi({ Session, adapter, defaultName }) {
+/**
+ * @param Session the wasm session class
+ * @param adapter the runtime's socket adapter (js/adapters/*)
+ * @param defaultName () => the EHLO name when options.name is not set
+ * @param files `{ open(path), basename(path) }` for attachment paths, or null
+ */
+export function makeApi({ Session, adapter, defaultName, files = null }) {
   function newSession(options) {
     const withName = options && typeof options === 'object' && options.name == null && defaultName
       ? { ...options, name: defaultName() }
@@ -46,16 +53,18 @@ export function makeApi({ Session, adapter, defaultName }) {
 
     /**
      * Sends one message (reusing the open connection when there is one).
+     * `mail.onProgress({ sent, total })` is called as the body is written.
      * Resolves to { messageId, envelope, accepted, rejected, rejectedErrors, response, transcript? }.
      */
     sendMail(mail, callback) {
-      let promise;
-      try {
+      const promise = (async () => {
+        const signed = Boolean(this.#options.dkim || mail?.dkim);
+        const prepared = await prepareMessage(mail, files, signed);
         if (!this.#connection || !this.#connection.usable) this.#connection = this.#open();
-        promise = this.#connection.send(mail ?? {});
-      } catch (thrown) {
-        promise = Promise.reject(toSmtpError(thrown));
-      }
+        return this.#connection.send(prepared);
+      })().catch((thrown) => {
+        throw toSmtpError(thrown);
+      });
       if (typeof callback === 'function') {
         promise.then((info) => callback(null, info), (err) => callback(err));
         return undefined;

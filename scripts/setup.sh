@@ -2,7 +2,7 @@
 # Installs what building and testing wasmtp needs on a fresh Debian machine,
 # skipping whatever is already there: clang/llvm (ring's C code for wasm32),
 # Postfix with Cyrus SASL and openssl (test server), the wasm32 Rust target,
-# wasm-bindgen-cli matching the pinned crate, and the npm packages.
+# wasm-bindgen-cli matching the pinned crate, the npm packages, and dkimpy.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,3 +29,6 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$bindgen_ver
 fi
 
 npm install --no-audit --no-fund --silent
+
+# dkimpy (and PyNaCl for Ed25519) verifies DKIM signatures in the tests.
+python3 -c 'import dkim, nacl' 2>/dev/null || python3 -m pip install --quiet dkimpy pynacl

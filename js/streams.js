@@ -1,0 +1,64 @@
+// Reading attachment content that arrives as a stream: Node Readable, web
+// ReadableStream, or any async iterable of Uint8Array/string chunks.
+
+const encoder = new TextEncoder();
+
+/** True for anything read chunk by chunk. */
+export function isStream(value) {
+  return value != null && typeof value === 'object' && !(value instanceof Uint8Array) && !(value instanceof ArrayBuffer) &&
+    (typeof value[Symbol.asyncIterator] === 'function' || typeof value.getReader === 'function');
+}
+
+/** A chunk as bytes. */
+export function toBytes(chunk) {
+  if (chunk instanceof Uint8Array) return chunk;
+  if (typeof chunk === 'string') return encoder.encode(chunk);
+  if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk);
+  if (ArrayBuffer.isView(chunk)) return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  throw new TypeError(`a stream gave a ${typeof chunk}, not bytes or text`);
+}
+
+/** One chunk at a time: `{ next(): Promise<Uint8Array|null>, cancel() }`. */
+export function chunkReader(stream) {
+  if (typeof stream[Symbol.asyncIterator] === 'function') {
+    const iterator = stream[Symbol.asyncIterator]();
+    return {
+      async next() {
+        const { value, done } = await iterator.next();
+        return done ? null : toBytes(value);
+      },
+      cancel() {
+        iterator.return?.().catch(() => {});
+        stream.destroy?.();
+      },
+    };
+  }
+  const reader = stream.getReader();
+  return {
+    async next() {
+      const { value, done } = await reader.read();
+      return done ? null : toBytes(value);
+    },
+    cancel() {
+      reader.cancel().catch(() => {});
+    },
+  };
+}
+
+/** The whole stream as one Uint8Array. */
+export async function readAll(stream) {
+  const reader = chunkReader(stream);
+  const chunks = [];
+  let length = 0;
+  for (let chunk; (chunk = await reader.next()) !== null;) {
+    chunks.push(chunk);
+    length += chunk.length;
+  }
+  const all = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    all.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return all;
+}
