@@ -17,11 +17,41 @@ function defaultName() {
   return name.includes('.') ? name : '[127.0.0.1]';
 }
 
-/** Attachments given by path are read as file streams (opened first, so a missing file fails before sending). */
+/**
+ * Attachments given by path: opened first (a missing file fails before
+ * sending), then read into one reused buffer, so sending a large file
+ * leaves no garbage behind. Each chunk is valid until the next is read.
+ */
 const files = {
   async open(path) {
     const handle = await open(path, 'r');
-    return handle.createReadStream({ highWaterMark: 64 * 1024 });
+    const buffer = Buffer.allocUnsafe(64 * 1024);
+    let closed = false;
+    const close = () => {
+      if (!closed) {
+        closed = true;
+        handle.close().catch(() => {});
+      }
+    };
+    return {
+      [Symbol.asyncIterator]() {
+        return {
+          async next() {
+            const { bytesRead } = closed ? { bytesRead: 0 } : await handle.read(buffer, 0, buffer.length, null);
+            if (bytesRead === 0) {
+              close();
+              return { done: true, value: undefined };
+            }
+            return { done: false, value: buffer.subarray(0, bytesRead) };
+          },
+          async return() {
+            close();
+            return { done: true, value: undefined };
+          },
+        };
+      },
+      destroy: close,
+    };
   },
   basename,
 };

@@ -1,5 +1,7 @@
 // Reading attachment content that arrives as a stream: Node Readable, web
-// ReadableStream, or any async iterable of Uint8Array/string chunks.
+// ReadableStream, or any async iterable of Uint8Array/string chunks. A
+// chunk is used (copied into the core) before the next is asked for, so a
+// source may reuse one buffer for every chunk.
 
 const encoder = new TextEncoder();
 
@@ -45,13 +47,13 @@ export function chunkReader(stream) {
   };
 }
 
-/** The whole stream as one Uint8Array. */
+/** The whole stream as one Uint8Array (chunks are copied: a source may reuse its buffer). */
 export async function readAll(stream) {
   const reader = chunkReader(stream);
   const chunks = [];
   let length = 0;
   for (let chunk; (chunk = await reader.next()) !== null;) {
-    chunks.push(chunk);
+    chunks.push(chunk.slice());
     length += chunk.length;
   }
   const all = new Uint8Array(length);

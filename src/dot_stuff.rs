@@ -22,30 +22,39 @@ impl DotStuffer {
         DotStuffer { dots: false, ..DotStuffer::new() }
     }
 
-    /// Encodes one chunk of the body, appending to `out`.
+    /// Encodes one chunk of the body, appending to `out`. Runs of plain
+    /// bytes are copied whole; only line ends and leading dots are looked at.
     pub fn encode(&mut self, input: &[u8], out: &mut Vec<u8>) {
         out.reserve(input.len() + input.len() / 32 + 4);
-        for &b in input {
+        let mut rest = input;
+        while let Some(&first) = rest.first() {
             if self.pending_cr {
                 self.pending_cr = false;
                 out.extend_from_slice(b"\r\n");
                 self.at_line_start = true;
-                if b == b'\n' {
+                if first == b'\n' {
+                    rest = &rest[1..];
                     continue;
                 }
             }
-            match b {
-                b'\r' => self.pending_cr = true,
+            match first {
+                b'\r' => {
+                    self.pending_cr = true;
+                    rest = &rest[1..];
+                }
                 b'\n' => {
                     out.extend_from_slice(b"\r\n");
                     self.at_line_start = true;
+                    rest = &rest[1..];
                 }
                 _ => {
-                    if self.dots && self.at_line_start && b == b'.' {
+                    let run = rest.iter().position(|&b| b == b'\r' || b == b'\n').unwrap_or(rest.len());
+                    if self.dots && self.at_line_start && first == b'.' {
                         out.push(b'.');
                     }
-                    out.push(b);
+                    out.extend_from_slice(&rest[..run]);
                     self.at_line_start = false;
+                    rest = &rest[run..];
                 }
             }
         }

@@ -61,6 +61,8 @@ struct Endpoint {
 #[wasm_bindgen]
 pub struct Session {
     client: Client,
+    /// Bytes `poll` reported and `takeTransmit` has not yet copied out.
+    outgoing: Vec<u8>,
     /// The transport's `dkim` option: signs messages without their own.
     dkim: Option<Dkim>,
 }
@@ -74,7 +76,7 @@ impl Session {
         let dkim = read_dkim(serde_wasm_bindgen::Deserializer::from(dkim_value)).map_err(|e| error_js(&e))?;
         let config = read_config(serde_wasm_bindgen::Deserializer::from(options)).map_err(|e| error_js(&e))?;
         let client = Client::new(config, ms(now)).map_err(|e| error_js(&e))?;
-        Ok(Session { client, dkim })
+        Ok(Session { client, outgoing: Vec::new(), dkim })
     }
 
     /// `{ host, port, name }` with defaults applied: where the adapter connects.
@@ -137,6 +139,17 @@ impl Session {
         Ok(to_js(&Queued { id: id.0, message_id: composed.message_id, envelope_from, envelope_to, size }))
     }
 
+    /// Copies the bytes `poll` reported into `target` (at least that long,
+    /// reused by the caller so sending allocates nothing per write);
+    /// returns how many.
+    #[wasm_bindgen(js_name = takeTransmit)]
+    pub fn take_transmit(&mut self, target: &js_sys::Uint8Array) -> usize {
+        let n = self.outgoing.len().min(target.length() as usize);
+        target.subarray(0, n as u32).copy_from(&self.outgoing[..n]);
+        self.outgoing.drain(..n);
+        n
+    }
+
     /// One chunk of stream `slot` of message `id` (after `poll` asked for it).
     pub fn supply(&mut self, id: f64, slot: usize, chunk: Vec<u8>, now: f64) {
         self.client.supply(ms(now), MessageId(id as u64), slot, chunk);
@@ -157,19 +170,19 @@ impl Session {
     }
 
     /// `{ events, transmit, wants, deadline, closed }`: every pending event;
-    /// when `writable`, up to 256 KiB to write (or null); the stream chunk
-    /// the body writer waits for (`{ id, slot }`, or null); the next
+    /// when `writable`, how many bytes (up to about 256 KiB) are ready to
+    /// write, to be copied out with `takeTransmit` (0 when none); the stream
+    /// chunk the body writer waits for (`{ id, slot }`, or null); the next
     /// deadline (ms) or null.
     pub fn poll(&mut self, now: f64, writable: bool) -> JsValue {
         let now = ms(now);
         let out = js_sys::Object::new();
         let events = js_sys::Array::new();
-        let mut transmit: Vec<u8> = Vec::new();
         if writable {
-            while transmit.len() < POLL_BYTES {
+            while self.outgoing.len() < POLL_BYTES {
                 match self.client.poll_transmit(now) {
-                    Some(bytes) if transmit.is_empty() => transmit = bytes,
-                    Some(bytes) => transmit.extend_from_slice(&bytes),
+                    Some(bytes) if self.outgoing.is_empty() => self.outgoing = bytes,
+                    Some(bytes) => self.outgoing.extend_from_slice(&bytes),
                     None => break,
                 }
             }
@@ -177,7 +190,7 @@ impl Session {
         while let Some(event) = self.client.poll_event() {
             events.push(&to_js(&EventView::from(&event)));
         }
-        let transmit = if transmit.is_empty() { JsValue::NULL } else { js_sys::Uint8Array::from(&transmit[..]).into() };
+        let transmit = JsValue::from_f64(self.outgoing.len() as f64);
         let deadline = self.client.poll_timeout().map_or(JsValue::NULL, |d| JsValue::from_f64(d as f64));
         let _ = js_sys::Reflect::set(&out, &"events".into(), &events);
         let _ = js_sys::Reflect::set(&out, &"transmit".into(), &transmit);

@@ -13,7 +13,8 @@ export function connect({ host, port }, handlers) {
   socket.on('error', handlers.onError);
   socket.on('close', handlers.onEnd);
   return {
-    write: (bytes) => socket.write(bytes),
+    /** Returns false when the caller should wait for onDrain; `done` runs once the bytes are handed to the OS. */
+    write: (bytes, done) => socket.write(bytes, done),
     close: () => socket.destroy(),
     ref: () => socket.ref(),
     unref: () => socket.unref(),
