@@ -82,7 +82,8 @@ describe('DKIM', () => {
     const { privateKey, record } = keys('rsa');
     const dkim = { domainName: 'wasmtp.test', keySelector: 'news', privateKey, headerFieldNames: 'From:To:Subject:Message-ID', skipFields: 'To' };
     const text = await sendSigned(dkim, {
-      raw: 'From: alice@wasmtp.test\r\nTo: bob@example.org\r\nSubject: raw signed\r\nMessage-ID: <raw-signed@wasmtp.test>\r\n\r\nraw body\r\n',
+      // A fresh Message-ID: delivered() finds the copy by it.
+      raw: `From: alice@wasmtp.test\r\nTo: bob@example.org\r\nSubject: raw signed\r\nMessage-ID: <raw-${randomBytes(8).toString('hex')}@wasmtp.test>\r\n\r\nraw body\r\n`,
       envelope: { from: 'alice@wasmtp.test', to: 'bob@example.org' },
     }, true);
     assert.match(text, /h=from:subject:message-id;/);

@@ -16,6 +16,8 @@ import { simpleParser } from 'mailparser';
 import { createTransport, SmtpError } from '../../js/node.js';
 import { ca, delivered, pass, ports, user } from './helpers/postfix.js';
 
+/** Makes fixed Message-IDs unique to this run (delivered() finds copies by them). */
+const run = randomBytes(6).toString('hex');
 const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
 
 let transport;
@@ -148,15 +150,15 @@ describe('headers and addresses', () => {
       replyTo: 'Support <support@wasmtp.test>',
       subject: 'Grüße – 你好 – a long subject line that will certainly need folding over more than one line of the header',
       text: 'body',
-      messageId: '<fixed-id-1@wasmtp.test>',
+      messageId: `<fixed-${run}@wasmtp.test>`,
       inReplyTo: 'parent@wasmtp.test',
       references: ['<root@wasmtp.test>', 'parent@wasmtp.test'],
       priority: 'high',
       date: new Date('2026-01-02T03:04:05Z'),
       headers: { 'X-Campaign': 'spring ☀' },
     });
-    assert.equal(info.messageId, '<fixed-id-1@wasmtp.test>');
-    assert.equal(parsed.messageId, '<fixed-id-1@wasmtp.test>');
+    assert.equal(info.messageId, `<fixed-${run}@wasmtp.test>`);
+    assert.equal(parsed.messageId, `<fixed-${run}@wasmtp.test>`);
     assert.equal(parsed.subject, 'Grüße – 你好 – a long subject line that will certainly need folding over more than one line of the header');
     assert.deepEqual(parsed.from.value, [{ name: 'Jürgen Müller, Köln', address: 'alice@wasmtp.test' }]);
     assert.equal(parsed.to.value[0].name, 'Projekt Team');
@@ -240,12 +242,13 @@ describe('SMTP extensions', () => {
   });
 
   it('a raw message goes exactly as given', async () => {
-    const raw = 'From: alice@wasmtp.test\r\nTo: bob@example.org\r\nSubject: raw one\r\nMessage-ID: <raw-1@wasmtp.test>\r\n\r\n.leading dot\r\nbody\r\n';
+    const id = `<raw-${randomBytes(8).toString('hex')}@wasmtp.test>`;
+    const raw = `From: alice@wasmtp.test\r\nTo: bob@example.org\r\nSubject: raw one\r\nMessage-ID: ${id}\r\n\r\n.leading dot\r\nbody\r\n`;
     const info = await transport.sendMail({ raw, envelope: { from: 'alice@wasmtp.test', to: 'bob@example.org' } });
-    assert.equal(info.messageId, '<raw-1@wasmtp.test>');
-    const { text } = (await delivered('<raw-1@wasmtp.test>'))['bob@example.org'];
+    assert.equal(info.messageId, id);
+    const { text } = (await delivered(id))['bob@example.org'];
     // Postfix adds the missing Date header; everything else is as sent.
-    assert.ok(text.includes('\nFrom: alice@wasmtp.test\nTo: bob@example.org\nSubject: raw one\nMessage-ID: <raw-1@wasmtp.test>\n'), text);
+    assert.ok(text.includes(`\nFrom: alice@wasmtp.test\nTo: bob@example.org\nSubject: raw one\nMessage-ID: ${id}\n`), text);
     assert.ok(text.endsWith('\n\n.leading dot\nbody\n'), text);
   });
 
