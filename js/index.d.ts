@@ -60,13 +60,55 @@ export interface TransportOptions {
   transcript?: boolean;
   /** Allow credentials over an unencrypted connection (default false). */
   allowInsecureAuth?: boolean;
+  /** Signs every message that has no dkim option of its own. */
+  dkim?: DkimOptions;
+}
+
+export interface DkimOptions {
+  domainName: string;
+  keySelector: string;
+  /** PEM: PKCS#8 (RSA or Ed25519) or PKCS#1 RSA. */
+  privateKey: string;
+  /** Colon-separated header names to sign (nodemailer's default list when absent). */
+  headerFieldNames?: string;
+  /** Colon-separated header names never to sign. */
+  skipFields?: string;
+}
+
+/** Anything read chunk by chunk: a Node Readable, a web ReadableStream, an async iterable. */
+export type ContentStream = AsyncIterable<Uint8Array | string> | ReadableStream<Uint8Array>;
+
+export interface Attachment {
+  filename?: string;
+  /** Text, bytes, or a stream read while the message is written. */
+  content?: string | Uint8Array | ArrayBuffer | ContentStream;
+  /** A file to read (Node, Deno, Bun); the filename defaults to its name. */
+  path?: string;
+  /** Guessed from the filename when absent. */
+  contentType?: string;
+  /** How a string content is encoded. */
+  encoding?: 'base64' | 'hex' | 'utf-8' | 'utf8';
+  /** Content-ID, referenced from html as `cid:...`: makes it an inline image. */
+  cid?: string;
+  contentDisposition?: 'inline' | 'attachment';
+}
+
+export interface DsnOptions {
+  /** ENVID. */
+  id?: string;
+  /** RET: what a bounce returns. */
+  return?: 'headers' | 'full';
+  /** NOTIFY: when to report ('never', or any of the others). */
+  notify?: 'never' | 'success' | 'failure' | 'delay' | Array<'success' | 'failure' | 'delay'>;
+  /** ORCPT: the original recipient. */
+  recipient?: string;
 }
 
 export type Address = string | { name?: string; address: string };
 export type AddressList = Address | Address[];
 
 export interface MailOptions {
-  from: Address;
+  from?: Address;
   to?: AddressList;
   cc?: AddressList;
   /** Receives the message; never appears in its headers. */
@@ -74,12 +116,27 @@ export interface MailOptions {
   replyTo?: AddressList;
   subject?: string;
   text?: string;
+  html?: string;
+  attachments?: Attachment[];
   /** Extra headers: an object (a value may be an array) or a list of { key, value }. */
   headers?: Record<string, string | string[]> | Array<{ key: string; value: string }>;
   /** `<id@domain>`; generated when absent. */
   messageId?: string;
   /** Overrides MAIL FROM / RCPT TO. */
-  envelope?: { from?: Address; to?: AddressList };
+  envelope?: { from?: string; to?: AddressList };
+  /** The Date header (default: now). */
+  date?: Date | string | number;
+  inReplyTo?: string;
+  references?: string | string[];
+  priority?: 'high' | 'normal' | 'low';
+  dsn?: DsnOptions;
+  /** RFC 8689 REQUIRETLS: every hop must use TLS (needs TLS and the server extension). */
+  requiretls?: boolean;
+  /** A complete RFC 5322 message sent as it is (with envelope, or from/to). */
+  raw?: string | Uint8Array;
+  dkim?: DkimOptions;
+  /** Called as the message is written: bytes sent, of total when known (null with streams). */
+  onProgress?: (progress: { sent: number; total: number | null }) => void;
 }
 
 export type ErrorCode = 'ECONNECTION' | 'ETIMEDOUT' | 'ETLS' | 'EAUTH' | 'EENVELOPE' | 'EMESSAGE' | 'EPROTOCOL' | 'ECONFIG';

@@ -97,4 +97,41 @@ mod tests {
         assert_eq!(stuff(&[b"a\r", b".b"]), b"a\r\n..b\r\n.\r\n");
         assert_eq!(stuff(&[b"x\n", b".", b"\n"]), b"x\r\n..\r\n.\r\n");
     }
+
+    /// The rule written out plainly: split into lines at CRLF, CR or LF,
+    /// double a leading dot, end every line with CRLF, then ".".
+    fn reference(input: &[u8]) -> Vec<u8> {
+        let text = input.iter().map(|&b| b as char).collect::<String>().replace("\r\n", "\n").replace('\r', "\n");
+        let mut out = Vec::new();
+        let body = text.strip_suffix('\n').unwrap_or(&text);
+        if !text.is_empty() {
+            for line in body.split('\n') {
+                if line.starts_with('.') {
+                    out.push(b'.');
+                }
+                out.extend(line.chars().map(|c| c as u8));
+                out.extend_from_slice(b"\r\n");
+            }
+        }
+        out.extend_from_slice(b".\r\n");
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn matches_the_plain_rule_however_chunked(
+            input in proptest::collection::vec(proptest::sample::select(b"a.\r\n \xff".to_vec()), 0..200),
+            cuts in proptest::collection::vec(0usize..200, 0..8),
+        ) {
+            let mut points: Vec<usize> = cuts.into_iter().map(|c| c.min(input.len())).collect();
+            points.sort_unstable();
+            let mut chunks = Vec::new();
+            let mut start = 0;
+            for p in points.into_iter().chain([input.len()]) {
+                chunks.push(&input[start..p]);
+                start = p;
+            }
+            proptest::prop_assert_eq!(stuff(&chunks), reference(&input));
+        }
+    }
 }

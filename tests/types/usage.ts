@@ -22,6 +22,16 @@ async function main(): Promise<void> {
     subject: 'Hi',
     text: 'Hello',
     headers: { 'X-Tag': 'a' },
+    html: '<p>Hello <img src="cid:logo"></p>',
+    attachments: [
+      { filename: 'a.txt', content: 'text' },
+      { filename: 'logo.png', content: new Uint8Array([1, 2]), cid: 'logo' },
+      { path: '/tmp/report.pdf' },
+    ],
+    priority: 'high',
+    date: new Date(),
+    dsn: { notify: ['failure', 'delay'], return: 'headers' },
+    onProgress: ({ sent, total }) => void (total === null ? sent : sent / total),
   });
   const accepted: string[] = info.accepted;
   transport.sendMail({ from: 'me@example.com', to: 'you@example.org' }, (err, sent) => {
@@ -45,6 +55,8 @@ async function main(): Promise<void> {
   createTransport({ host: 'h', tls: 'ssl' });
   // @ts-expect-error: host is required
   createTransport({ port: 25 });
+  // @ts-expect-error: priority is high, normal or low
+  void transport.sendMail({ from: 'a@b.c', priority: 'urgent' });
   void mechanism;
   void accepted;
 }
