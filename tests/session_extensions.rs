@@ -31,7 +31,10 @@ fn bdat_with_pipelining_after_the_recipients_are_known() {
     let events = s.events();
     let [Event::Sent(sent)] = events.as_slice() else { panic!("{events:?}") };
     assert_eq!(sent.response, "250 2.0.0 Ok: queued");
-    assert!(sent.transcript.contains(&"C: BDAT 0 LAST".to_string()));
+    assert_eq!(
+        sent.transcript[2..],
+        ["S: 250 Ok", "S: 250 Ok", "C: <message data: 30 bytes in BDAT chunks>", "C: BDAT 0 LAST", "S: 250 2.0.0 Ok: queued"]
+    );
 }
 
 #[test]

@@ -295,7 +295,13 @@ impl Client {
         while !matches!(self.phase, Phase::Closed | Phase::Handshake { .. }) {
             match self.parser.next_reply() {
                 Ok(Some(reply)) => {
-                    self.transcript.server(reply.code(), reply.lines());
+                    // Each accepted BDAT chunk is summarised with the data, not listed.
+                    let routine_chunk = self.phase == Phase::Ready
+                        && self.in_flight.front() == Some(&Expect::Bdat { last: false })
+                        && reply.is_positive();
+                    if !routine_chunk {
+                        self.transcript.server(reply.code(), reply.lines());
+                    }
                     self.wait_since = now;
                     self.on_reply(now, reply);
                 }
