@@ -77,7 +77,8 @@ fn run() -> Result<(), String> {
     config.transcript = get("transcript").is_some();
 
     let from = Mailbox::new(None, &get("from").ok_or("--from is required")?)?;
-    let to = flags.iter().filter(|(n, _)| n == "to").map(|(_, v)| Mailbox::new(None, v).map(Address::Mailbox)).collect::<Result<Vec<_>, _>>()?;
+    let to =
+        flags.iter().filter(|(n, _)| n == "to").map(|(_, v)| Mailbox::new(None, v).map(Address::Mailbox)).collect::<Result<Vec<_>, _>>()?;
     let message = Message { from: Some(from), to, subject: get("subject"), text: get("text"), ..Message::default() };
     let unix_ms = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64);
     let composed = message.compose(unix_ms, &mut wasmtp::random::fill).map_err(|e| e.hint)?;

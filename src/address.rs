@@ -247,8 +247,11 @@ mod tests {
 
     #[test]
     fn parses_lists() {
-        let list: Vec<Mailbox> =
-            parse_list(r#"a@b.c, Bob <bob@x.org>, "Last, First" <lf@y.org>,"#).unwrap().iter().flat_map(|a| a.mailboxes().to_vec()).collect();
+        let list: Vec<Mailbox> = parse_list(r#"a@b.c, Bob <bob@x.org>, "Last, First" <lf@y.org>,"#)
+            .unwrap()
+            .iter()
+            .flat_map(|a| a.mailboxes().to_vec())
+            .collect();
         assert_eq!(list.len(), 3);
         assert_eq!(list[0], Mailbox { name: None, address: "a@b.c".into() });
         assert_eq!(list[1].name.as_deref(), Some("Bob"));

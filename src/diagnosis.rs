@@ -191,8 +191,12 @@ pub fn needs_8bitmime() -> Error {
 }
 
 pub fn needs_binarymime() -> Error {
-    Error::new(Code::Message, Stage::Mail, "the message has binary data (NUL or lines over 998 octets) and the server does not offer CHUNKING with BINARYMIME")
-        .because("The message cannot go to this server as it is: encode binary content (base64) or keep lines under 998 octets.")
+    Error::new(
+        Code::Message,
+        Stage::Mail,
+        "the message has binary data (NUL or lines over 998 octets) and the server does not offer CHUNKING with BINARYMIME",
+    )
+    .because("The message cannot go to this server as it is: encode binary content (base64) or keep lines under 998 octets.")
 }
 
 pub fn requiretls_unavailable(encrypted: bool) -> Error {

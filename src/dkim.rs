@@ -268,7 +268,8 @@ mod tests {
 
     #[test]
     fn bad_keys_and_names_are_refused() {
-        let dkim = Dkim { domain: "x.org".into(), selector: "s".into(), private_key: "nope".into(), header_fields: None, skip_fields: None };
+        let dkim =
+            Dkim { domain: "x.org".into(), selector: "s".into(), private_key: "nope".into(), header_fields: None, skip_fields: None };
         assert!(dkim.check().unwrap_err().contains("privateKey"));
         let dkim = Dkim { domain: "x.org\r\n".into(), ..dkim };
         assert!(dkim.check().unwrap_err().contains("domainName"));

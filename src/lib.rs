@@ -116,10 +116,10 @@
 #![allow(clippy::result_large_err)]
 
 pub mod address;
+pub mod body;
 pub mod capabilities;
 pub mod certificate;
 pub mod config;
-pub mod body;
 mod date;
 mod diagnosis;
 pub mod dkim;

@@ -68,7 +68,8 @@ pub fn read_message<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Messag
 
 /// Reads the transport-level `dkim` option (signs every message without its own).
 pub fn read_dkim<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Dkim>, Error> {
-    let raw: Option<RawDkim> = serde_path_to_error::deserialize(deserializer).map_err(|e| Error::config(&format!("dkim.{}", e.path()), e.inner()))?;
+    let raw: Option<RawDkim> =
+        serde_path_to_error::deserialize(deserializer).map_err(|e| Error::config(&format!("dkim.{}", e.path()), e.inner()))?;
     raw.map(|d| d.into_dkim().map_err(|p| Error::config("dkim", p))).transpose()
 }
 
@@ -400,7 +401,8 @@ fn read_dsn(raw: RawDsn) -> Result<Dsn, Error> {
             Some(notify)
         }
     };
-    let orcpt = raw.recipient.map(|r| Mailbox::new(None, &r).map(|m| m.address).map_err(|e| address_error("dsn.recipient", e))).transpose()?;
+    let orcpt =
+        raw.recipient.map(|r| Mailbox::new(None, &r).map(|m| m.address).map_err(|e| address_error("dsn.recipient", e))).transpose()?;
     if let Some(id) = &raw.id {
         if id.is_empty() || id.len() > 100 {
             return Err(message_error("dsn.id: must be 1 to 100 characters".into()));

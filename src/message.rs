@@ -213,10 +213,7 @@ impl Message {
 
 /// The boundaries a part tree uses (read back from its Content-Type).
 fn boundaries(part: &mime::Part) -> Vec<String> {
-    part.headers()
-        .iter()
-        .filter_map(|(_, v)| v.split_once("boundary=\"").map(|(_, b)| b.trim_end_matches('"').to_string()))
-        .collect()
+    part.headers().iter().filter_map(|(_, v)| v.split_once("boundary=\"").map(|(_, b)| b.trim_end_matches('"').to_string())).collect()
 }
 
 /// A Message-ID as given, with angle brackets added when missing.
@@ -334,8 +331,20 @@ mod tests {
         let mut m = sample();
         m.html = Some("<p>hi <img src=\"cid:logo\"></p>".into());
         m.attachments = vec![
-            Attachment { filename: Some("logo.png".into()), content_type: None, content: Content::Bytes(vec![1, 2, 3]), cid: Some("logo".into()), disposition: None },
-            Attachment { filename: Some("Bericht für 2026.pdf".into()), content_type: None, content: Content::Stream(0), cid: None, disposition: None },
+            Attachment {
+                filename: Some("logo.png".into()),
+                content_type: None,
+                content: Content::Bytes(vec![1, 2, 3]),
+                cid: Some("logo".into()),
+                disposition: None,
+            },
+            Attachment {
+                filename: Some("Bericht für 2026.pdf".into()),
+                content_type: None,
+                content: Content::Stream(0),
+                cid: None,
+                disposition: None,
+            },
         ];
         let composed = m.compose(0, &mut sevens).unwrap();
         assert_eq!(composed.body.streams(), 1);
@@ -376,7 +385,11 @@ mod tests {
     #[test]
     fn raw_messages_go_as_given() {
         let raw = b"From: a@x.org\nMessage-ID: <r@x.org>\n\nbody\n".to_vec();
-        let m = Message { raw: Some(raw.clone()), envelope: Some(Envelope { from: "a@x.org".into(), to: vec!["b@y.org".into()], ..Envelope::default() }), ..Message::default() };
+        let m = Message {
+            raw: Some(raw.clone()),
+            envelope: Some(Envelope { from: "a@x.org".into(), to: vec!["b@y.org".into()], ..Envelope::default() }),
+            ..Message::default()
+        };
         let composed = m.compose(0, &mut sevens).unwrap();
         assert_eq!(composed.message_id, "<r@x.org>");
         assert_eq!(composed.body, Body::from_bytes(raw));

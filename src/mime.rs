@@ -118,12 +118,7 @@ fn attachment_part(a: &Attachment) -> Result<Part, String> {
             }
             t.clone()
         }
-        None => a
-            .filename
-            .as_deref()
-            .and_then(|f| mime_guess::from_path(f).first_raw())
-            .unwrap_or("application/octet-stream")
-            .to_string(),
+        None => a.filename.as_deref().and_then(|f| mime_guess::from_path(f).first_raw()).unwrap_or("application/octet-stream").to_string(),
     };
     let is_text = content_type.to_ascii_lowercase().starts_with("text/");
     let (segment, encoding, charset) = match &a.content {

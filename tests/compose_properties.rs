@@ -3,6 +3,8 @@
 //! exactly the header fields it should (no injection), stays 7-bit with no
 //! line over 998 octets, and every text survives its transfer encoding.
 
+#![allow(clippy::result_large_err)] // the crate's Error, as the compose callback returns it
+
 use proptest::prelude::*;
 use wasmtp::address::{Address, Mailbox};
 use wasmtp::body::{BodyCursor, Read};

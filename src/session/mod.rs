@@ -47,7 +47,6 @@ use crate::transcript::Transcript;
 /// Milliseconds from an origin the driver chooses (monotonic).
 pub type Millis = u64;
 
-
 /// Identifies a message given to [`Client::send`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct MessageId(pub u64);
@@ -296,9 +295,8 @@ impl Client {
             match self.parser.next_reply() {
                 Ok(Some(reply)) => {
                     // Each accepted BDAT chunk is summarised with the data, not listed.
-                    let routine_chunk = self.phase == Phase::Ready
-                        && self.in_flight.front() == Some(&Expect::Bdat { last: false })
-                        && reply.is_positive();
+                    let routine_chunk =
+                        self.phase == Phase::Ready && self.in_flight.front() == Some(&Expect::Bdat { last: false }) && reply.is_positive();
                     if !routine_chunk {
                         self.transcript.server(reply.code(), reply.lines());
                     }

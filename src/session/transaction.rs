@@ -29,7 +29,9 @@ pub(super) enum Expect {
     Data,
     EndOfData,
     /// A BDAT chunk; `last` for the one that ends the message.
-    Bdat { last: bool },
+    Bdat {
+        last: bool,
+    },
     Noop,
 }
 

@@ -10,9 +10,9 @@ use std::sync::Arc;
 use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use rustls::{ServerConfig, ServerConnection};
+use wasmtp::body::Body;
 use wasmtp::config::{Auth, AuthMethod, Config, TlsMode};
 use wasmtp::error::Error;
-use wasmtp::body::Body;
 use wasmtp::message::Envelope;
 use wasmtp::{Client, Event, MessageId};
 
