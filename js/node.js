@@ -56,5 +56,5 @@ const files = {
   basename,
 };
 
-export const { createTransport } = makeApi({ Session, adapter, defaultName, files });
+export const { createTransport, probe } = makeApi({ Session, adapter, defaultName, files });
 export { SmtpError } from './errors.js';

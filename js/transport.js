@@ -5,6 +5,7 @@
 import { Connection } from './connection.js';
 import { SmtpError, toSmtpError } from './errors.js';
 import { prepareMessage } from './message.js';
+import { makeProbe } from './probe.js';
 
 /**
  * @param Session the wasm session class
@@ -80,11 +81,11 @@ export function makeApi({ Session, adapter, defaultName, files = null }) {
     }
   }
 
-  return {
-    createTransport(options) {
-      return new Transport(options ?? {});
-    },
-  };
+  function createTransport(options) {
+    return new Transport(options ?? {});
+  }
+
+  return { createTransport, probe: makeProbe(createTransport) };
 }
 
 export { SmtpError };
