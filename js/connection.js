@@ -7,6 +7,27 @@
 import { SmtpError } from './errors.js';
 import { chunkReader } from './streams.js';
 
+/** Marks a rejection the server cannot have accepted: sending again cannot duplicate it. */
+export const UNSENT = Symbol('wasmtp.unsent');
+
+function retryable(error, unsent) {
+  const copy = new SmtpError(error);
+  if (error.transcript) copy.transcript = error.transcript;
+  if (unsent) copy[UNSENT] = true;
+  return copy;
+}
+
+/** The connection ended after the message's end was written but before the server answered. */
+function inDoubt(error) {
+  const copy = new SmtpError({
+    ...error,
+    message: `${error.message}; the server may or may not have accepted the message (the connection ended before it answered)`,
+    hint: `${error.hint} The message may or may not have been delivered: check before sending it again.`,
+  });
+  if (error.transcript) copy.transcript = error.transcript;
+  return copy;
+}
+
 const now = () => performance.now();
 
 function deferred() {
@@ -238,9 +259,9 @@ export class Connection {
       case 'failed': {
         const error = this.#error(event.error);
         this.#ready.reject(error);
-        for (const p of this.#pending.values()) {
+        for (const [id, p] of this.#pending) {
           release(p);
-          p.reject(error);
+          p.reject(event.interrupted.includes(id) ? inDoubt(error) : retryable(error, event.unsent.includes(id)));
         }
         this.#pending.clear();
         this.#closed.resolve();

@@ -143,6 +143,7 @@ pub enum EventView {
     Failed {
         error: ErrorView,
         unsent: Vec<u64>,
+        interrupted: Vec<u64>,
     },
     Closed,
 }
@@ -168,7 +169,11 @@ impl From<&Event> for EventView {
             },
             Event::Progress { id, written, total } => EventView::Progress { id: id.0, written: *written, total: *total },
             Event::MessageFailed { id, error } => EventView::MessageFailed { id: id.0, error: error.into() },
-            Event::Failed { error, unsent } => EventView::Failed { error: error.into(), unsent: unsent.iter().map(|i| i.0).collect() },
+            Event::Failed { error, unsent, interrupted } => EventView::Failed {
+                error: error.into(),
+                unsent: unsent.iter().map(|i| i.0).collect(),
+                interrupted: interrupted.iter().map(|i| i.0).collect(),
+            },
             Event::Closed => EventView::Closed,
         }
     }

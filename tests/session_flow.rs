@@ -417,3 +417,17 @@ fn quit_while_connecting_waits_for_queued_messages() {
     idle.client.quit(idle.now);
     assert!(idle.client.is_closed(), "nothing to send: closes at once");
 }
+
+#[test]
+fn a_drop_after_the_final_dot_leaves_that_message_in_doubt_and_the_next_unsent() {
+    let mut s = Script::ready(plain_config(), &["PIPELINING"]);
+    let first = s.send("a@x.test", &["b@y.test"], "one");
+    let second = s.send("a@x.test", &["c@y.test"], "two");
+    s.say("250 Ok\r\n250 Ok\r\n354 go\r\n");
+    s.expect("one\r\n.\r\nMAIL FROM:<a@x.test>\r\nRCPT TO:<c@y.test>\r\nDATA\r\n");
+    s.client.handle_peer_closed(s.now);
+    let (error, unsent, interrupted) = s.failure_with_interrupted();
+    assert_eq!(error.code, Code::Connection);
+    assert_eq!(interrupted, vec![first], "its end was written: the server may have taken it");
+    assert_eq!(unsent, vec![second], "never got to its end: safe to send again");
+}

@@ -100,11 +100,15 @@ pub enum Event {
         id: MessageId,
         error: Error,
     },
-    /// The connection failed; `unsent` lists every message that was not
-    /// reported sent or failed before (none of them was accepted).
+    /// The connection failed. Every message not yet reported sent or
+    /// failed is listed once: in `unsent` when the server cannot have
+    /// taken it (its end was never written: safe to send again), in
+    /// `interrupted` when its end was written but not answered (the
+    /// server may or may not have accepted it).
     Failed {
         error: Error,
         unsent: Vec<MessageId>,
+        interrupted: Vec<MessageId>,
     },
     /// The session ended (QUIT answered, or the server closed an idle connection).
     Closed,
@@ -722,12 +726,12 @@ impl Client {
             return;
         }
         let error = self.finish_error(error);
+        let interrupted: Vec<MessageId> = self.finishing.take().filter(|t| !t.abandoned).map(|t| t.id).into_iter().collect();
         let mut unsent: Vec<MessageId> = Vec::new();
-        unsent.extend(self.finishing.take().filter(|t| !t.abandoned).map(|t| t.id));
         unsent.extend(self.commanding.take().map(|t| t.id));
         unsent.extend(self.queue.drain(..).map(|t| t.id));
         self.transcript.take();
-        self.events.push_back(Event::Failed { error, unsent });
+        self.events.push_back(Event::Failed { error, unsent, interrupted });
         self.shut();
     }
 

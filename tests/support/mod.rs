@@ -216,11 +216,19 @@ impl Script {
         events
     }
 
-    /// The one connection-level failure among the events.
+    /// The one connection-level failure among the events, with the messages
+    /// it left unsent; none may have been interrupted after its end was written.
     pub fn failure(&mut self) -> (Error, Vec<MessageId>) {
+        let (error, unsent, interrupted) = self.failure_with_interrupted();
+        assert_eq!(interrupted, vec![], "messages interrupted after their end was written");
+        (error, unsent)
+    }
+
+    /// The one connection-level failure: (error, unsent, interrupted).
+    pub fn failure_with_interrupted(&mut self) -> (Error, Vec<MessageId>, Vec<MessageId>) {
         let events = self.events();
         match events.as_slice() {
-            [Event::Failed { error, unsent }] => (error.clone(), unsent.clone()),
+            [Event::Failed { error, unsent, interrupted }] => (error.clone(), unsent.clone(), interrupted.clone()),
             other => panic!("expected one Failed event, got {other:?}"),
         }
     }
