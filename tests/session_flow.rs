@@ -423,6 +423,7 @@ fn a_drop_after_the_final_dot_leaves_that_message_in_doubt_and_the_next_unsent()
     let mut s = Script::ready(plain_config(), &["PIPELINING"]);
     let first = s.send("a@x.test", &["b@y.test"], "one");
     let second = s.send("a@x.test", &["c@y.test"], "two");
+    s.expect("MAIL FROM:<a@x.test>\r\nRCPT TO:<b@y.test>\r\nDATA\r\n");
     s.say("250 Ok\r\n250 Ok\r\n354 go\r\n");
     s.expect("one\r\n.\r\nMAIL FROM:<a@x.test>\r\nRCPT TO:<c@y.test>\r\nDATA\r\n");
     s.client.handle_peer_closed(s.now);
