@@ -4,10 +4,17 @@ import { readFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 
 import * as adapter from './adapters/node.js';
 import { makeApi } from './transport.js';
 import { initSync, Session } from './wasm/wasmtp.js';
+
+// Node 20's V8 aborts the process ("Fatal error: unreachable code" in
+// Deoptimizer::DoComputeBuiltinContinuation) when optimized JS that inlined
+// a call into wasm is deoptimized during that call: seen here sending 500
+// pooled messages. Not inlining JS-to-wasm calls avoids it, at a small cost.
+setFlagsFromString('--no-turbo-inline-js-wasm-calls');
 
 initSync({ module: readFileSync(new URL('./wasm/wasmtp_bg.wasm', import.meta.url)) });
 

@@ -5,6 +5,7 @@
 import { Connection } from './connection.js';
 import { SmtpError, toSmtpError } from './errors.js';
 import { prepareMessage } from './message.js';
+import { Pool } from './pool.js';
 import { makeProbe } from './probe.js';
 
 /**
@@ -28,11 +29,16 @@ export function makeApi({ Session, adapter, defaultName, files = null }) {
   class Transport {
     #options;
     #connection = null;
+    #pool = null;
 
     constructor(options) {
       this.#options = options;
       // Check the options now: a bad field fails here, not at the first send.
       newSession(options).free();
+      if (options.pool) {
+        const { maxConnections, maxMessages, rateLimit, rateDelta } = options;
+        this.#pool = new Pool(() => this.#open(), { maxConnections, maxMessages, rateLimit, rateDelta });
+      }
     }
 
     #open() {
@@ -61,6 +67,7 @@ export function makeApi({ Session, adapter, defaultName, files = null }) {
       const promise = (async () => {
         const signed = Boolean(this.#options.dkim || mail?.dkim);
         const prepared = await prepareMessage(mail, files, signed);
+        if (this.#pool) return this.#pool.send(prepared);
         if (!this.#connection || !this.#connection.usable) this.#connection = this.#open();
         return this.#connection.send(prepared);
       })().catch((thrown) => {
@@ -73,8 +80,9 @@ export function makeApi({ Session, adapter, defaultName, files = null }) {
       return promise;
     }
 
-    /** QUITs the open connection (after any queued message). */
+    /** QUITs the open connection(s), after every queued message. */
     async close() {
+      if (this.#pool) return this.#pool.close();
       const connection = this.#connection;
       this.#connection = null;
       if (connection) await connection.quit();

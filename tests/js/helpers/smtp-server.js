@@ -17,6 +17,9 @@ export const credentials = { user: 'carol', pass: 'carol-secret', accessToken: '
 export async function startSmtpServer(mode, extra = {}) {
   const messages = [];
   const auths = [];
+  let connectionCount = 0;
+  let open = 0;
+  let maxConcurrent = 0;
   const tls = {
     key: readFileSync(join(root, 'ca', 'server-key.pem')),
     cert: readFileSync(join(root, 'ca', 'server-chain.pem')),
@@ -30,6 +33,15 @@ export async function startSmtpServer(mode, extra = {}) {
     hideENHANCEDSTATUSCODES: false,
     hideDSN: false,
     logger: false,
+    onConnect(session, callback) {
+      connectionCount += 1;
+      open += 1;
+      maxConcurrent = Math.max(maxConcurrent, open);
+      callback();
+    },
+    onClose() {
+      open -= 1;
+    },
     onAuth(auth, session, callback) {
       auths.push({ method: auth.method, username: auth.username, secure: session.secure });
       const ok =
@@ -66,6 +78,19 @@ export async function startSmtpServer(mode, extra = {}) {
     port: server.server.address().port,
     messages,
     auths,
+    /** Cuts the TCP connection of a session, as a crashing or hostile server would. */
+    drop(session) {
+      for (const connection of server.connections) {
+        if (connection.session === session || connection.id === session.id) connection._socket.destroy();
+      }
+    },
+    /** How many connections the server has accepted, and the most open at once. */
+    get connectionCount() {
+      return connectionCount;
+    },
+    get maxConcurrent() {
+      return maxConcurrent;
+    },
     close: () => new Promise((resolve) => server.close(resolve)),
   };
 }
