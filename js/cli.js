@@ -210,7 +210,7 @@ function table(endpoints) {
   ]);
   const head = ['port', 'tls', 'result', 'certificate', 'auth offered', 'login'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  return [head, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ')).join('\n');
+  return [head, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()).join('\n');
 }
 
 async function run(argv) {
