@@ -173,9 +173,9 @@ function message(values) {
 
 /** A progress bar on stderr, only on a terminal and only for large messages. */
 function progressBar() {
-  if (!process.stderr.isTTY) return undefined;
+  if (!process.stderr.isTTY) return { update: undefined, end() {} };
   let shown = false;
-  return ({ sent, total }) => {
+  const update = ({ sent, total }) => {
     if (!shown && sent < 1024 * 1024) return;
     shown = true;
     const mb = (sent / 1048576).toFixed(1);
@@ -186,7 +186,12 @@ function progressBar() {
     } else {
       process.stderr.write(`\r${mb} MB sent`);
     }
-    if (total && sent >= total) process.stderr.write('\n');
+  };
+  return {
+    update,
+    end() {
+      if (shown) process.stderr.write('\n');
+    },
   };
 }
 
@@ -269,7 +274,8 @@ async function run(argv) {
   if (command === 'send') {
     const transport = createTransport(await transportOptions(values));
     try {
-      const info = await transport.sendMail({ ...message(values), onProgress: progressBar() });
+      const bar = progressBar();
+      const info = await transport.sendMail({ ...message(values), onProgress: bar.update }).finally(() => bar.end());
       if (values.json) {
         console.log(JSON.stringify({ ok: true, ...info, rejectedErrors: info.rejectedErrors.map((e) => errorJson(e).error) }, null, 2));
       } else {

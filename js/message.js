@@ -62,7 +62,9 @@ export async function prepareMessage(mail, files, signed) {
           }
         } else {
           sources.push(a.content);
-          a.content = { stream: sources.length - 1 };
+          // A known length (a file's) lets the core declare SIZE and report a total.
+          const size = Number.isFinite(a.content.size) ? a.content.size : undefined;
+          a.content = { stream: sources.length - 1, size };
         }
       }
       return a;

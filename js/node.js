@@ -32,6 +32,7 @@ function defaultName() {
 const files = {
   async open(path) {
     const handle = await open(path, 'r');
+    const { size } = await handle.stat();
     const buffer = Buffer.allocUnsafe(64 * 1024);
     let closed = false;
     const close = () => {
@@ -41,6 +42,7 @@ const files = {
       }
     };
     return {
+      size,
       [Symbol.asyncIterator]() {
         return {
           async next() {

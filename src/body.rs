@@ -28,8 +28,9 @@ pub enum Segment {
     Bytes { data: Vec<u8>, transfer: Transfer },
     /// Bytes the driver supplies while the message is written
     /// ([`crate::Client::supply`]), always base64-encoded; `slot` numbers
-    /// the message's streams from 0.
-    Stream { slot: usize },
+    /// the message's streams from 0. `size`, when the driver knows it
+    /// (a file), makes the message's size known for SIZE and progress.
+    Stream { slot: usize, size: Option<u64> },
 }
 
 /// What the body is made of, as far as the SMTP extensions care.
@@ -71,7 +72,7 @@ impl Body {
         self.segments.iter().try_fold(0u64, |sum, segment| match segment {
             Segment::Bytes { data, transfer: Transfer::AsIs } => Some(sum + data.len() as u64),
             Segment::Bytes { data, transfer: Transfer::Base64 } => Some(sum + base64_size(data.len() as u64)),
-            Segment::Stream { .. } => None,
+            Segment::Stream { size, .. } => size.map(|n| sum + base64_size(n)),
         })
     }
 
@@ -186,7 +187,7 @@ impl BodyCursor {
     /// The slot the cursor is reading now, if it is a stream.
     pub fn current_stream(&self, body: &Body) -> Option<usize> {
         match body.segments.get(self.segment) {
-            Some(Segment::Stream { slot }) => Some(*slot),
+            Some(Segment::Stream { slot, .. }) => Some(*slot),
             _ => None,
         }
     }
@@ -236,7 +237,7 @@ impl BodyCursor {
                         self.next_segment();
                     }
                 }
-                Segment::Stream { slot } => match self.supplied.pop_front() {
+                Segment::Stream { slot, .. } => match self.supplied.pop_front() {
                     Some(chunk) => {
                         self.produced += chunk.len() as u64;
                         self.base64.encode(&chunk, out);
@@ -293,7 +294,7 @@ mod tests {
         let body = Body::from_segments(vec![
             Segment::Bytes { data: b"head\r\n".to_vec(), transfer: Transfer::AsIs },
             Segment::Bytes { data: vec![0xff; 100], transfer: Transfer::Base64 },
-            Segment::Stream { slot: 0 },
+            Segment::Stream { slot: 0, size: None },
             Segment::Bytes { data: b"tail\r\n".to_vec(), transfer: Transfer::AsIs },
         ]);
         assert_eq!(body.size(), None);

@@ -146,7 +146,7 @@ impl<'de> Deserialize<'de> for Bytes {
 #[serde(untagged, expecting = "expected a string, a Uint8Array/Buffer, or a stream")]
 enum RawContent {
     Text(String),
-    Stream { stream: usize },
+    Stream { stream: usize, size: Option<f64> },
     Bytes(Bytes),
 }
 
@@ -269,7 +269,10 @@ fn mailboxes(path: &str, list: Option<RawAddressList>) -> Result<Vec<Mailbox>, E
 
 fn content(path: &str, raw: RawContent, encoding: Option<&str>) -> Result<Content, Error> {
     Ok(match (raw, encoding.map(str::to_ascii_lowercase).as_deref()) {
-        (RawContent::Stream { stream }, _) => Content::Stream(stream),
+        (RawContent::Stream { stream, size }, _) => {
+            let size = size.filter(|n| n.is_finite() && *n >= 0.0).map(|n| n as u64);
+            Content::Stream { slot: stream, size }
+        }
         (RawContent::Bytes(b), _) => Content::Bytes(b.0),
         (RawContent::Text(t), None | Some("utf-8" | "utf8")) => Content::Text(t),
         (RawContent::Text(t), Some("base64")) => {
@@ -454,7 +457,7 @@ mod tests {
         assert_eq!(m.attachments[0].content, Content::Text("hello".into()));
         assert_eq!(m.attachments[1].content, Content::Bytes(b"hi".to_vec()));
         assert_eq!(m.attachments[2].content, Content::Bytes(vec![1, 2, 3]));
-        assert_eq!(m.attachments[3].content, Content::Stream(0));
+        assert_eq!(m.attachments[3].content, Content::Stream { slot: 0, size: None });
         assert_eq!(m.references.len(), 2);
         assert!(m.require_tls);
         let dsn = m.dsn.unwrap();

@@ -341,7 +341,7 @@ mod tests {
             Attachment {
                 filename: Some("Bericht für 2026.pdf".into()),
                 content_type: None,
-                content: Content::Stream(0),
+                content: Content::Stream { slot: 0, size: None },
                 cid: None,
                 disposition: None,
             },

@@ -16,8 +16,9 @@ pub enum Content {
     /// Text (UTF-8).
     Text(String),
     Bytes(Vec<u8>),
-    /// Supplied by the driver while the message is written: the n-th stream.
-    Stream(usize),
+    /// Supplied by the driver while the message is written: the n-th
+    /// stream, with its length in bytes when known.
+    Stream { slot: usize, size: Option<u64> },
 }
 
 /// An attachment, or an inline image when it has a `cid`.
@@ -129,7 +130,7 @@ fn attachment_part(a: &Attachment) -> Result<Part, String> {
         }
         Content::Text(text) => (encoded(text.as_bytes().to_vec(), Encoding::Base64), Encoding::Base64, false),
         Content::Bytes(bytes) => (encoded(bytes.clone(), Encoding::Base64), Encoding::Base64, false),
-        Content::Stream(slot) => (Segment::Stream { slot: *slot }, Encoding::Base64, false),
+        Content::Stream { slot, size } => (Segment::Stream { slot: *slot, size: *size }, Encoding::Base64, false),
     };
     let mut type_value = vec![content_type.clone()];
     if charset && !content_type.to_ascii_lowercase().contains("charset") {

@@ -102,7 +102,7 @@ fn streams_are_pulled_a_chunk_at_a_time_with_progress() {
     let mut s = Script::ready(plain_config(), &["PIPELINING", "SIZE 1000000"]);
     let body = Body::from_segments(vec![
         Segment::Bytes { data: b"Subject: s\r\n\r\n--b\r\n".to_vec(), transfer: Transfer::AsIs },
-        Segment::Stream { slot: 0 },
+        Segment::Stream { slot: 0, size: None },
         Segment::Bytes { data: b"--b--\r\n".to_vec(), transfer: Transfer::AsIs },
     ]);
     let id = queue(&mut s, envelope(), body);
@@ -131,7 +131,7 @@ fn streams_are_pulled_a_chunk_at_a_time_with_progress() {
 #[test]
 fn a_failed_stream_abandons_the_message_by_dropping_the_connection() {
     let mut s = Script::ready(plain_config(), &["PIPELINING"]);
-    let body = Body::from_segments(vec![Segment::Stream { slot: 0 }]);
+    let body = Body::from_segments(vec![Segment::Stream { slot: 0, size: None }]);
     let id = queue(&mut s, envelope(), body);
     let behind = s.send("a@x.test", &["c@y.test"], "next");
     s.say("250 Ok\r\n250 Ok\r\n354 go\r\n");

@@ -109,3 +109,20 @@ describe('wasmtp CLI', () => {
     assert.equal(result.recommended.auth.method, 'CRAM-MD5');
   });
 });
+
+describe('wasmtp CLI on a terminal', () => {
+  it('draws a progress bar on stderr for a large send (run under a pseudo-terminal)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wasmtp-cli-'));
+    const big = join(dir, 'big.bin');
+    writeFileSync(big, Buffer.alloc(3 * 1024 * 1024, 7));
+    const command = [process.execPath, cli, 'send', ...connection, '--from', 'alice@wasmtp.test', '--to', 'bob@example.org', '--text', 'x', '--attach', big]
+      .map((a) => `'${a}'`).join(' ');
+    const output = await new Promise((resolve) => {
+      execFile('script', ['-qec', command, '/dev/null'], { env: { ...process.env, SMTP_TEST_PASS: pass }, timeout: 60000 }, (err, stdout) => resolve({ err, stdout }));
+    });
+    assert.equal(output.err, null, String(output.err));
+    // The file's size is known, so the bar has a total.
+    assert.match(output.stdout, /\[#{30}\] 4\.1 of 4\.1 MB/);
+    assert.match(output.stdout, /Sent <[^>]+> to bob@example\.org: 250 /);
+  });
+});
