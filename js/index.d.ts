@@ -62,6 +62,16 @@ export interface TransportOptions {
   allowInsecureAuth?: boolean;
   /** Signs every message that has no dkim option of its own. */
   dkim?: DkimOptions;
+  /** Send through a pool of connections (nodemailer's meaning). */
+  pool?: boolean;
+  /** With pool: connections open at once (default 5). */
+  maxConnections?: number;
+  /** With pool: messages per connection before it is replaced (default 100). */
+  maxMessages?: number;
+  /** With pool: at most this many messages start per rateDelta ms (default: no limit). */
+  rateLimit?: number;
+  /** With pool: the rate window in ms (default 1000). */
+  rateDelta?: number;
 }
 
 export interface DkimOptions {
@@ -221,3 +231,39 @@ export interface Transport {
 
 /** Checks the options at once (throws SmtpError ECONFIG) and returns a transport. */
 export function createTransport(options: TransportOptions): Transport;
+
+export interface ProbeOptions {
+  user?: string;
+  pass?: string;
+  accessToken?: string;
+  /** Ports to try besides 465, 587, 25 and 2525. */
+  ports?: number[];
+  timeouts?: Timeouts;
+  tlsOptions?: TlsOptions;
+  /** Try the password on an unencrypted endpoint too (default false). */
+  allowInsecureAuth?: boolean;
+  name?: string;
+}
+
+export interface ProbeEndpoint {
+  port: number;
+  tls: 'implicit' | 'starttls' | 'none' | 'auto';
+  ok: boolean;
+  error: SmtpError | null;
+  greeting: string | null;
+  capabilities: Capabilities | null;
+  tlsInfo: (TlsInfo & { verified: boolean }) | null;
+  authMechanisms: string[];
+  authResult: { ok: boolean; method: string | null; tried: Array<{ method: string; error: SmtpError | null }>; reason?: string | null } | null;
+}
+
+export interface ProbeResult {
+  /** Ready-to-use createTransport options (no password), or null. */
+  recommended: (Pick<TransportOptions, 'host' | 'port' | 'tls' | 'tlsOptions'> & { auth?: { method: AuthMethod; user: string } }) | null;
+  endpoints: ProbeEndpoint[];
+  /** What the results prove, in plain words. */
+  explanation: string[];
+}
+
+/** Tries the usual ports and TLS types (and, with credentials, the mechanisms) and says which settings work. */
+export function probe(host: string, options?: ProbeOptions): Promise<ProbeResult>;

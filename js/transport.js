@@ -36,8 +36,16 @@ export function makeApi({ Session, adapter, defaultName, files = null }) {
       // Check the options now: a bad field fails here, not at the first send.
       newSession(options).free();
       if (options.pool) {
-        const { maxConnections, maxMessages, rateLimit, rateDelta } = options;
-        this.#pool = new Pool(() => this.#open(), { maxConnections, maxMessages, rateLimit, rateDelta });
+        const limits = {};
+        for (const name of ['maxConnections', 'maxMessages', 'rateLimit', 'rateDelta']) {
+          const value = options[name];
+          if (value === undefined) continue;
+          if (!Number.isInteger(value) || value < (name === 'rateLimit' ? 0 : 1)) {
+            throw new SmtpError({ code: 'ECONFIG', message: `${name}: expected a whole number of at least ${name === 'rateLimit' ? 0 : 1}`, hint: `The option ${name} is not valid.` });
+          }
+          limits[name] = value;
+        }
+        this.#pool = new Pool(() => this.#open(), limits);
       }
     }
 

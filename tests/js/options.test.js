@@ -39,6 +39,14 @@ describe('createTransport options', () => {
     });
   }
 
+  it('refuses bad pool limits', () => {
+    for (const bad of [{ maxConnections: 0 }, { maxMessages: 'many' }, { rateLimit: -1 }, { rateDelta: 1.5 }]) {
+      const err = configError({ host: 'localhost', pool: true, ...bad });
+      assert.equal(err.code, 'ECONFIG');
+      assert.match(err.message, new RegExp(Object.keys(bad)[0]));
+    }
+  });
+
   it('accepts the plug-in names for TLS types and the nodemailer flags', () => {
     for (const tls of ['BeforeConnect', 'AfterConnect', 'None', 'implicit', 'starttls', 'none', 'auto']) {
       createTransport({ host: 'localhost', tls });

@@ -1,7 +1,7 @@
 // Compiled with `tsc --noEmit` by scripts/test.sh: the published types
 // accept the documented usage and reject what they should.
 
-import { createTransport, SmtpError, type SentMessageInfo, type VerifyResult } from '../../js/index.js';
+import { createTransport, probe, SmtpError, type SentMessageInfo, type VerifyResult } from '../../js/index.js';
 
 async function main(): Promise<void> {
   const transport = createTransport({
@@ -57,6 +57,10 @@ async function main(): Promise<void> {
   createTransport({ port: 25 });
   // @ts-expect-error: priority is high, normal or low
   void transport.sendMail({ from: 'a@b.c', priority: 'urgent' });
+  const probed = await probe('smtp.example.com', { user: 'me', pass: 'secret', ports: [2526] });
+  if (probed.recommended) createTransport({ ...probed.recommended, pool: true, maxConnections: 2, rateLimit: 10 });
+  const verified2: boolean | undefined = probed.endpoints[0]?.tlsInfo?.verified;
+  void verified2;
   void mechanism;
   void accepted;
 }
