@@ -54,10 +54,14 @@ export class Connection {
   #spare = [];
   #wantsTranscript;
 
-  constructor(session, adapter, wantsTranscript) {
+  #relay;
+
+  /** `relay`: the WebSocket relay URL, for the browser adapter. */
+  constructor(session, adapter, wantsTranscript, relay) {
     this.#session = session;
     this.#adapter = adapter;
     this.#wantsTranscript = wantsTranscript;
+    this.#relay = relay;
     // Nobody may be waiting on these (sendMail queues without awaiting ready).
     this.#ready.promise.catch(() => {});
   }
@@ -70,7 +74,7 @@ export class Connection {
   /** Connects; resolves with the core's ready event (capabilities, tls, auth). */
   open() {
     const { host, port } = this.#session.endpoint();
-    this.#socket = this.#adapter.connect({ host, port }, {
+    this.#socket = this.#adapter.connect({ host, port, relay: this.#relay }, {
       onConnect: () => {
         this.#connected = true;
         this.#session.connected(now());

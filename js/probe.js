@@ -95,8 +95,8 @@ export function makeProbe(createTransport) {
 
   return async function probe(host, options = {}) {
     if (typeof host !== 'string' || !host.trim()) throw new TypeError('probe(host): host must be a non-empty string');
-    const { user, pass, accessToken, ports = [], timeouts = {}, tlsOptions, allowInsecureAuth = false, name } = options;
-    const base = { timeouts: { ...PROBE_TIMEOUTS, ...timeouts }, ...(tlsOptions ? { tlsOptions } : {}), ...(name ? { name } : {}), allowInsecureAuth };
+    const { user, pass, accessToken, ports = [], timeouts = {}, tlsOptions, allowInsecureAuth = false, name, relay } = options;
+    const base = { timeouts: { ...PROBE_TIMEOUTS, ...timeouts }, ...(tlsOptions ? { tlsOptions } : {}), ...(name ? { name } : {}), ...(relay ? { relay } : {}), allowInsecureAuth };
     const all = [...new Set([...DEFAULT_PORTS, ...ports.map(Number)])];
     const endpoints = await Promise.all(all.map((port) => probePort(host, port, base)));
     const usable = endpoints.filter((e) => e.ok).sort((a, b) => rank(a) - rank(b));

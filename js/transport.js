@@ -50,7 +50,7 @@ export function makeApi({ Session, adapter, defaultName, files = null }) {
     }
 
     #open() {
-      const connection = new Connection(newSession(this.#options), adapter, Boolean(this.#options.transcript));
+      const connection = new Connection(newSession(this.#options), adapter, Boolean(this.#options.transcript), this.#options.relay);
       connection.open();
       return connection;
     }
@@ -60,7 +60,7 @@ export function makeApi({ Session, adapter, defaultName, files = null }) {
      * Resolves to { capabilities, tls, auth, transcript? }.
      */
     async verify() {
-      const connection = new Connection(newSession(this.#options), adapter, Boolean(this.#options.transcript));
+      const connection = new Connection(newSession(this.#options), adapter, Boolean(this.#options.transcript), this.#options.relay);
       const info = await connection.open();
       await connection.quit();
       return info;
