@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing wasmtp needs on a fresh Debian machine,
 # skipping whatever is already there: clang/llvm (ring's C code for wasm32),
-# Postfix with Cyrus SASL and openssl (test server), the wasm32 Rust target,
+# Postfix with Cyrus SASL and openssl (test server), Chromium (browser test), the wasm32 Rust target,
 # wasm-bindgen-cli matching the pinned crate, the npm packages, and dkimpy.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +14,8 @@ command -v postfix >/dev/null || need_apt+=(postfix)
 command -v saslpasswd2 >/dev/null || need_apt+=(sasl2-bin)
 [ -e /usr/lib/x86_64-linux-gnu/sasl2/libcrammd5.so ] || need_apt+=(libsasl2-modules)
 [ -e /usr/lib/x86_64-linux-gnu/sasl2/libsasldb.so ] || need_apt+=(libsasl2-modules-db)
+command -v chromium >/dev/null || need_apt+=(chromium)   # the settings page's browser test
+command -v script >/dev/null || need_apt+=(bsdutils)     # a pseudo-terminal for the CLI progress-bar test
 if [ ${#need_apt[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
   echo "postfix postfix/main_mailer_type select No configuration" | $sudo debconf-set-selections
