@@ -4,12 +4,13 @@
 
 import * as adapter from './adapters/websocket.js';
 import { SmtpError } from './errors.js';
+import { ehloName } from './ehlo-name.js';
 import { makeApi } from './transport.js';
 import init, { Session } from './wasm/wasmtp.js';
 
 await init({ module_or_path: new URL('./wasm/wasmtp_bg.wasm', import.meta.url) });
 
-const api = makeApi({ Session, adapter, defaultName: () => '[127.0.0.1]' });
+const api = makeApi({ Session, adapter, defaultName: () => ehloName(null) });
 
 function needsRelay(options) {
   if (!options?.relay) {

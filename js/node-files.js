@@ -5,39 +5,17 @@
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 
-/** Each chunk is valid until the next is read. */
+import { reusedBufferSource } from './streams.js';
+
 export const files = {
   async open(path) {
     const handle = await open(path, 'r');
     const { size } = await handle.stat();
-    const buffer = Buffer.allocUnsafe(64 * 1024);
-    let closed = false;
-    const close = () => {
-      if (!closed) {
-        closed = true;
-        handle.close().catch(() => {});
-      }
-    };
-    return {
+    return reusedBufferSource({
       size,
-      [Symbol.asyncIterator]() {
-        return {
-          async next() {
-            const { bytesRead } = closed ? { bytesRead: 0 } : await handle.read(buffer, 0, buffer.length, null);
-            if (bytesRead === 0) {
-              close();
-              return { done: true, value: undefined };
-            }
-            return { done: false, value: buffer.subarray(0, bytesRead) };
-          },
-          async return() {
-            close();
-            return { done: true, value: undefined };
-          },
-        };
-      },
-      destroy: close,
-    };
+      read: async (buffer) => (await handle.read(buffer, 0, buffer.length, null)).bytesRead,
+      close: () => handle.close(),
+    });
   },
   basename,
 };

@@ -64,3 +64,39 @@ export async function readAll(stream) {
   }
   return all;
 }
+
+/**
+ * A file-like source read into one reused 64 KiB buffer, so reading a large
+ * file makes no garbage: `read(buffer)` resolves to the bytes read (0 at the
+ * end), `close()` releases it. Each chunk is valid until the next is read.
+ */
+export function reusedBufferSource({ size, read, close }) {
+  const buffer = new Uint8Array(64 * 1024);
+  let closed = false;
+  const end = () => {
+    if (!closed) {
+      closed = true;
+      Promise.resolve(close()).catch(() => {});
+    }
+  };
+  return {
+    size,
+    [Symbol.asyncIterator]() {
+      return {
+        async next() {
+          const n = closed ? 0 : await read(buffer);
+          if (!n) {
+            end();
+            return { done: true, value: undefined };
+          }
+          return { done: false, value: buffer.subarray(0, n) };
+        },
+        async return() {
+          end();
+          return { done: true, value: undefined };
+        },
+      };
+    },
+    destroy: end,
+  };
+}

@@ -4,13 +4,14 @@
 // given as content or streams.
 
 import * as adapter from './adapters/workers.js';
+import { ehloName } from './ehlo-name.js';
 import { makeApi } from './transport.js';
 import { initSync, Session } from './wasm/wasmtp.js';
 import wasmModule from './wasm/wasmtp_bg.wasm';
 
 initSync({ module: wasmModule });
 
-export const { createTransport, probe } = makeApi({ Session, adapter, defaultName: () => '[127.0.0.1]' });
+export const { createTransport, probe } = makeApi({ Session, adapter, defaultName: () => ehloName(null) });
 export { SmtpError } from './errors.js';
 
 /** Which entry point the package's exports map chose. */

@@ -18,7 +18,10 @@ pub enum Content {
     Bytes(Vec<u8>),
     /// Supplied by the driver while the message is written: the n-th
     /// stream, with its length in bytes when known.
-    Stream { slot: usize, size: Option<u64> },
+    Stream {
+        slot: usize,
+        size: Option<u64>,
+    },
 }
 
 /// An attachment, or an inline image when it has a `cid`.

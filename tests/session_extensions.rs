@@ -4,9 +4,8 @@
 
 mod support;
 
-use support::{pki, plain_config, Script};
+use support::{greeted_over_tls, pki, plain_config, Script};
 use wasmtp::body::{Body, Segment, Transfer};
-use wasmtp::config::TlsMode;
 use wasmtp::dsn::{Dsn, Notify, Ret};
 use wasmtp::error::Code;
 use wasmtp::message::Envelope;
@@ -184,14 +183,7 @@ fn requiretls_needs_tls_and_the_extension() {
     let events = s.events();
     assert!(matches!(&events[0], Event::MessageFailed { error, .. } if error.message.contains("not encrypted")), "{events:?}");
 
-    let pki = pki(&["localhost"]);
-    let mut config = plain_config();
-    config.tls = TlsMode::Implicit;
-    config.tls_options.ca = vec![pki.ca_pem.clone()];
-    let mut s = Script::connected(config);
-    s.start_tls(pki.server.clone());
-    s.say("220 hi\r\n");
-    s.take_received();
+    let mut s = greeted_over_tls(&pki(&["localhost"]));
     s.say("250-x\r\n250-PIPELINING\r\n250 REQUIRETLS\r\n");
     s.events();
     queue(&mut s, Envelope { require_tls: true, ..envelope() }, Body::from_bytes(b"x".to_vec()));

@@ -6,7 +6,7 @@
 mod support;
 
 use proptest::prelude::*;
-use support::{ehlo, pki, plain_config, with_auth, Script, NAME};
+use support::{ehlo, greeted_over_tls, pki, plain_config, with_auth, Script, NAME};
 use wasmtp::config::{AuthMethod, TlsMode};
 use wasmtp::error::{Code, Setting, Stage};
 use wasmtp::Event;
@@ -179,14 +179,7 @@ proptest! {
 
 #[test]
 fn a_tls_server_that_sends_garbage_after_the_handshake_is_a_tls_error() {
-    let pki = pki(&["localhost"]);
-    let mut config = plain_config();
-    config.tls = TlsMode::Implicit;
-    config.tls_options.ca = vec![pki.ca_pem.clone()];
-    let mut s = Script::connected(config);
-    s.start_tls(pki.server.clone());
-    s.say("220 hi\r\n");
-    s.take_received();
+    let mut s = greeted_over_tls(&pki(&["localhost"]));
     // Bypass the server's TLS: raw bytes that are not a valid record.
     s.client.handle_received(s.now, b"\x17\x03\x03\x00\x05hello");
     let events = s.events();

@@ -4,18 +4,10 @@
 
 mod support;
 
-use support::{ehlo, pki, plain_config, with_auth, Pki, Script, NAME};
-use wasmtp::config::{AuthMethod, Config, TlsMode};
+use support::{ehlo, pki, tls_config, with_auth, Script, NAME};
+use wasmtp::config::{AuthMethod, TlsMode};
 use wasmtp::error::{Code, Setting, Stage};
 use wasmtp::Event;
-
-fn tls_config(mode: TlsMode, pki: &Pki) -> Config {
-    let mut config = plain_config();
-    config.tls = mode;
-    config.port = Some(if mode == TlsMode::Implicit { 465 } else { 587 });
-    config.tls_options.ca = vec![pki.ca_pem.clone()];
-    config
-}
 
 fn ready(s: &mut Script) -> wasmtp::Ready {
     let events = s.events();

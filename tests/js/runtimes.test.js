@@ -41,7 +41,7 @@ function run(command, args, cwd) {
 }
 
 /** Both sends went out over TLS from the runtime and arrived whole. */
-async function checkDelivered(results, label, runtime) {
+async function checkDelivered(results, label, runtime, withFile = true) {
   assert.deepEqual(results.map((r) => r.tls), ['starttls', 'implicit']);
   for (const r of results) {
     assert.equal(r.runtime, runtime, 'the exports map chose another entry point');
@@ -51,6 +51,11 @@ async function checkDelivered(results, label, runtime) {
     assert.equal(parsed.subject, `${label} ${r.tls}`);
     assert.equal(parsed.text, `sent from ${label} with ${r.tls}\n`);
     assert.equal(parsed.attachments[0].filename, 'hello.txt');
+    if (withFile) {
+      // An attachment given by path, read through the runtime's own file API.
+      assert.equal(parsed.attachments[1].filename, 'ca.pem');
+      assert.equal(parsed.attachments[1].content.toString(), ca);
+    }
   }
 }
 
@@ -88,7 +93,7 @@ describe('runtimes', () => {
         assert.equal(res.status, 200, JSON.stringify(body));
         results.push(body);
       }
-      await checkDelivered(results, 'workerd', 'workerd');
+      await checkDelivered(results, 'workerd', 'workerd', false);
     } finally {
       await mf.dispose();
     }

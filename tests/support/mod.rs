@@ -29,6 +29,24 @@ pub fn plain_config() -> Config {
     config
 }
 
+/// Settings for a TLS session (implicit or STARTTLS) trusting the test CA.
+pub fn tls_config(mode: TlsMode, pki: &Pki) -> Config {
+    let mut config = plain_config();
+    config.tls = mode;
+    config.port = Some(if mode == TlsMode::Implicit { 465 } else { 587 });
+    config.tls_options.ca = vec![pki.ca_pem.clone()];
+    config
+}
+
+/// An implicit-TLS session through the handshake and the greeting, its EHLO taken.
+pub fn greeted_over_tls(pki: &Pki) -> Script {
+    let mut s = Script::connected(tls_config(TlsMode::Implicit, pki));
+    s.start_tls(pki.server.clone());
+    s.say("220 hi\r\n");
+    s.take_received();
+    s
+}
+
 pub fn with_auth(mut config: Config, method: AuthMethod, user: &str, pass: &str) -> Config {
     config.auth = Some(Auth { method, user: user.into(), pass: Some(pass.into()), access_token: None });
     config

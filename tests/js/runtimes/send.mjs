@@ -14,7 +14,7 @@ for (const [tls, port] of [['starttls', 10587], ['implicit', 10465]]) {
     to: 'bob@example.org',
     subject: `${label} ${tls}`,
     text: `sent from ${label} with ${tls}\n`,
-    attachments: [{ filename: 'hello.txt', content: new TextEncoder().encode('hi from ' + label) }],
+    attachments: [{ filename: 'hello.txt', content: new TextEncoder().encode('hi from ' + label) }, { path: caFile }],
   });
   await transport.close();
   const tlsLine = info.transcript.find((l) => l.startsWith('* TLS established'));
