@@ -92,6 +92,7 @@ describe('MIME structure chosen from the content', () => {
         { filename: 'stream.dat', content: Readable.from([streamed.subarray(0, 70_000), streamed.subarray(70_000)]) },
         { path: join(dir, 'Prüfbericht für das Geschäftsjahr 2026 (endgültige Fassung).pdf') },
         { filename: '日本語.csv', content: 'a,b\n1,2\n', contentType: 'text/csv' },
+        { filename: 'web.bin', content: new ReadableStream({ start(c) { c.enqueue(new Uint8Array([9, 8, 7])); c.enqueue(new Uint8Array([6])); c.close(); } }) },
       ],
     });
     assert.equal(contentTypeOf(raw), 'multipart/mixed');
@@ -99,7 +100,7 @@ describe('MIME structure chosen from the content', () => {
     assert.ok(/^[\x00-\x7f]*$/.test(raw.split('\n\n').slice(1).join('\n\n')), 'the body is not 7-bit');
     const byName = Object.fromEntries(parsed.attachments.map((a) => [a.filename, a]));
     assert.deepEqual(Object.keys(byName).sort(), [
-      'Prüfbericht für das Geschäftsjahr 2026 (endgültige Fassung).pdf', 'data.bin', 'hello.txt', 'notes.txt', 'stream.dat', '日本語.csv',
+      'Prüfbericht für das Geschäftsjahr 2026 (endgültige Fassung).pdf', 'data.bin', 'hello.txt', 'notes.txt', 'stream.dat', 'web.bin', '日本語.csv',
     ].sort());
     // Postfix's pipe delivery writes LF line ends.
     assert.equal(byName['notes.txt'].content.toString('utf8'), 'Grüße\nzweite Zeile\n');
@@ -112,6 +113,7 @@ describe('MIME structure chosen from the content', () => {
     assert.equal(report.contentType, 'application/pdf');
     assert.equal(sha256(report.content), sha256(pdf));
     assert.equal(byName['日本語.csv'].contentType, 'text/csv');
+    assert.deepEqual([...byName['web.bin'].content], [9, 8, 7, 6]);
     assert.equal(parsed.text, 'attachments follow');
   });
 
